@@ -1,0 +1,249 @@
+//! Many runs: every policy on every replicate world, in parallel, then summarised.
+//!
+//! The plan is fixed up front — replicate r's world is generated from its own seed and
+//! every policy is run on it (common random numbers) — and results are collected in run
+//! order, so the outcome is independent of scheduling. Summaries reduce each run's
+//! weekly metrics to one value per (policy, region, metric) and give the mean and 95%
+//! confidence interval across replicates, plus the paired difference to the baseline
+//! (the first policy) on the same worlds.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::metrics::{MeanCi, mean_ci95, paired_differences};
+use crate::rng::SeedKey;
+use crate::run::{RunOutput, WeekRow, run_one};
+use crate::scenario::Scenario;
+use crate::world::World;
+
+/// A run-level metric: its name, plain-language meaning, and how to read it from a row.
+pub struct WeeklyMetric {
+    /// Column name in `metrics.csv` and metric name in `summary.csv`.
+    pub name: &'static str,
+    /// Reads the metric from a weekly row (`None` where it does not apply).
+    pub read: fn(&WeekRow) -> Option<f64>,
+}
+
+/// The weekly metrics summarised per run (mean over the weeks after burn-in).
+pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
+    WeeklyMetric {
+        name: "hhi_tracks",
+        read: |r| Some(r.hhi_tracks),
+    },
+    WeeklyMetric {
+        name: "hhi_artists",
+        read: |r| Some(r.hhi_artists),
+    },
+    WeeklyMetric {
+        name: "gini_tracks",
+        read: |r| Some(r.gini_tracks),
+    },
+    WeeklyMetric {
+        name: "top1_share",
+        read: |r| Some(r.top1_share),
+    },
+    WeeklyMetric {
+        name: "top10_share",
+        read: |r| Some(r.top10_share),
+    },
+    WeeklyMetric {
+        name: "effective_tracks",
+        read: |r| Some(r.effective_tracks),
+    },
+    WeeklyMetric {
+        name: "local_share_streams",
+        read: |r| Some(r.local_share_streams),
+    },
+    WeeklyMetric {
+        name: "local_share_top10",
+        read: |r| r.local_share_top10,
+    },
+    WeeklyMetric {
+        name: "local_share_top100",
+        read: |r| r.local_share_top100,
+    },
+    WeeklyMetric {
+        name: "genre_entropy_aggregate",
+        read: |r| Some(r.genre_entropy_aggregate),
+    },
+    WeeklyMetric {
+        name: "genre_entropy_individual",
+        read: |r| Some(r.genre_entropy_individual),
+    },
+    WeeklyMetric {
+        name: "catalogue_coverage",
+        read: |r| Some(r.catalogue_coverage),
+    },
+    WeeklyMetric {
+        name: "recommendation_share",
+        read: |r| Some(r.recommendation_share),
+    },
+    WeeklyMetric {
+        name: "outside_option_rate",
+        read: |r| Some(r.outside_option_rate),
+    },
+];
+
+/// Run-level chart-run metrics (from the whole year's headline No. 1s).
+pub const CHART_RUN_METRICS: &[&str] = &["no1_max_weeks", "no1_longest_run", "distinct_no1s"];
+
+/// One row of `summary.csv`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// Policy name.
+    pub policy: String,
+    /// Region name or `all`.
+    pub region: String,
+    /// Metric name.
+    pub metric: String,
+    /// Mean across replicates of the run-level value.
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval (Student t).
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub ci_high: f64,
+    /// Replicates.
+    pub n: usize,
+    /// Mean paired difference against the baseline policy on the same worlds.
+    pub diff_vs_baseline: f64,
+    /// Lower end of the difference's 95% confidence interval.
+    pub diff_ci_low: f64,
+    /// Upper end of the difference's 95% confidence interval.
+    pub diff_ci_high: f64,
+}
+
+/// Everything a batch produced, in run order.
+#[derive(Clone, Debug)]
+pub struct BatchOutput {
+    /// Runs, ordered by run id.
+    pub runs: Vec<RunOutput>,
+    /// Per-replicate seeds (the replicate nodes of the seed tree).
+    pub replicate_seeds: Vec<u64>,
+    /// Summary rows ordered by policy (scenario order), region (scenario order, then
+    /// `all`) and metric.
+    pub summary: Vec<SummaryRow>,
+}
+
+impl BatchOutput {
+    /// The summary row for a policy, region and metric.
+    pub fn summary_of(&self, policy: &str, region: &str, metric: &str) -> Option<&SummaryRow> {
+        self.summary
+            .iter()
+            .find(|r| r.policy == policy && r.region == region && r.metric == metric)
+    }
+}
+
+/// The seed node of replicate `replicate`.
+pub fn replicate_key(scenario: &Scenario, replicate: u32) -> SeedKey {
+    SeedKey::root(scenario.seed).child(u64::from(replicate))
+}
+
+/// Runs every policy on every replicate world. `on_week` is called after every simulated
+/// week of every run (`replicates × policies × weeks` calls), from any thread.
+pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutput {
+    let replicates: Vec<u32> = (0..scenario.replicates).collect();
+    let runs: Vec<RunOutput> = replicates
+        .par_iter()
+        .flat_map_iter(|&replicate| {
+            let key = replicate_key(scenario, replicate);
+            let world = World::generate(scenario, key);
+            let runs: Vec<RunOutput> = (0..scenario.policies.len())
+                .into_par_iter()
+                .map(|p| run_one(scenario, &world, replicate, key, p, on_week))
+                .collect();
+            runs
+        })
+        .collect();
+    let summary = summarise(scenario, &runs);
+    BatchOutput {
+        runs,
+        replicate_seeds: replicates
+            .iter()
+            .map(|&r| replicate_key(scenario, r).seed())
+            .collect(),
+        summary,
+    }
+}
+
+/// Run-level value of every metric: `values[policy][region][metric][replicate]`.
+fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>> {
+    let n_regions = scenario.regions.len() + 1;
+    let n_metrics = WEEKLY_METRICS.len() + CHART_RUN_METRICS.len();
+    let mut values = vec![vec![vec![Vec::new(); n_metrics]; n_regions]; scenario.policies.len()];
+    for run in runs {
+        for (region, values) in values[run.policy_index].iter_mut().enumerate() {
+            for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
+                // Mean over the weeks after burn-in, summed in week order.
+                let mut sum = 0.0;
+                let mut n = 0usize;
+                for row in run.weeks.iter().skip(region).step_by(n_regions) {
+                    if row.week < scenario.burn_in_weeks {
+                        continue;
+                    }
+                    if let Some(v) = (metric.read)(row) {
+                        sum += v;
+                        n += 1;
+                    }
+                }
+                let value = if n == 0 { f64::NAN } else { sum / n as f64 };
+                values[m].push(value);
+            }
+            let stats = run.chart_runs.get(region);
+            for (k, name) in CHART_RUN_METRICS.iter().enumerate() {
+                let v = stats.map_or(f64::NAN, |s| match *name {
+                    "no1_max_weeks" => f64::from(s.no1_max_weeks),
+                    "no1_longest_run" => f64::from(s.no1_longest_run),
+                    _ => f64::from(s.distinct_no1s),
+                });
+                values[WEEKLY_METRICS.len() + k].push(v);
+            }
+        }
+    }
+    values
+}
+
+fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
+    let values = run_values(scenario, runs);
+    let region_names: Vec<&str> = scenario
+        .regions
+        .iter()
+        .map(|r| r.name.as_str())
+        .chain(["all"])
+        .collect();
+    let metric_names: Vec<&str> = WEEKLY_METRICS
+        .iter()
+        .map(|m| m.name)
+        .chain(CHART_RUN_METRICS.iter().copied())
+        .collect();
+    let mut rows = Vec::new();
+    for (p, policy) in scenario.policies.iter().enumerate() {
+        for (r, region) in region_names.iter().enumerate() {
+            for (m, metric) in metric_names.iter().enumerate() {
+                let v = &values[p][r][m];
+                if v.iter().all(|x| x.is_nan()) {
+                    continue;
+                }
+                let MeanCi {
+                    mean,
+                    ci_low,
+                    ci_high,
+                    n,
+                } = mean_ci95(v);
+                let diff = paired_differences(v, &values[0][r][m]);
+                rows.push(SummaryRow {
+                    policy: policy.name.clone(),
+                    region: (*region).to_owned(),
+                    metric: (*metric).to_owned(),
+                    mean,
+                    ci_low,
+                    ci_high,
+                    n,
+                    diff_vs_baseline: diff.mean,
+                    diff_ci_low: diff.ci_low,
+                    diff_ci_high: diff.ci_high,
+                });
+            }
+        }
+    }
+    rows
+}

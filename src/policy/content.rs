@@ -1,0 +1,112 @@
+//! The content-based scorer: tracks whose style is closest to what the listener played.
+//!
+//! Score(t) = −‖profile − y_t‖², where the profile is the running mean taste position of
+//! the tracks the listener streamed (their observed style, not their true taste). To keep
+//! a slate's cost independent of catalogue size, candidates are a fixed-size random sample
+//! from the released tracks of the two genres whose centres lie nearest the profile; the
+//! best of them by score form the slate.
+
+use rand::RngExt;
+
+use super::{DayContext, SlateRequest, admissible};
+use crate::ids::TrackId;
+use crate::rng::SimRng;
+use crate::world::{World, dist2};
+
+/// Candidates sampled per slate position.
+const CANDIDATES_PER_SLOT: usize = 3;
+/// Genres searched around the profile.
+const GENRES_SEARCHED: usize = 2;
+
+/// Day state of the content scorer: how many tracks of each genre are out.
+#[derive(Clone, Debug, Default)]
+pub struct ContentDay {
+    released_by_genre: Vec<usize>,
+}
+
+impl ContentDay {
+    pub(super) fn prepare(&mut self, ctx: &DayContext) {
+        let release_day = &ctx.world.catalogue.tracks.release_day;
+        self.released_by_genre.clear();
+        self.released_by_genre.extend(
+            ctx.world
+                .catalogue
+                .by_genre
+                .iter()
+                .map(|tracks| tracks.partition_point(|t| release_day[t.index()] <= ctx.day)),
+        );
+    }
+
+    pub(super) fn fill(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        size: usize,
+        rng: &mut SimRng,
+        slate: &mut Vec<TrackId>,
+    ) {
+        let nearest = nearest_genres(&world.genre_centres, request.profile);
+        let tastes = &world.catalogue.tracks.taste;
+        // (score, track) of the best candidates so far, best first; small insertion list.
+        let mut best: Vec<(f32, u32)> = Vec::with_capacity(size + 1);
+        for _ in 0..size * CANDIDATES_PER_SLOT {
+            let genre = nearest[rng.random_range(0..GENRES_SEARCHED)];
+            let out = self.released_by_genre[genre];
+            if out == 0 {
+                continue;
+            }
+            let t = world.catalogue.by_genre[genre][rng.random_range(0..out)].0;
+            if request.library.contains(&t) || best.iter().any(|&(_, b)| b == t) {
+                continue;
+            }
+            let score = -dist2(request.profile, &tastes[t as usize]);
+            let at = best.partition_point(|&(s, _)| s >= score);
+            if at < size {
+                best.insert(at, (score, t));
+                best.truncate(size);
+            }
+        }
+        for (_, t) in best {
+            if admissible(t, request, slate) {
+                slate.push(TrackId(t));
+            }
+        }
+    }
+}
+
+/// Indices of the genre centres nearest to `profile` (ties: lower index).
+fn nearest_genres(
+    centres: &[crate::world::Taste],
+    profile: &crate::world::Taste,
+) -> [usize; GENRES_SEARCHED] {
+    let mut best = [(f32::INFINITY, 0usize); GENRES_SEARCHED];
+    for (g, c) in centres.iter().enumerate() {
+        let d = dist2(c, profile);
+        if d < best[GENRES_SEARCHED - 1].0 {
+            best[GENRES_SEARCHED - 1] = (d, g);
+            best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+    }
+    // With a single genre, search it twice.
+    if best[1].0.is_infinite() {
+        best[1] = best[0];
+    }
+    best.map(|(_, g)| g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_genres_are_sorted_by_distance() {
+        let centres = [
+            [0.0, 0.0, 0.0, 3.0],
+            [1.0, 0.0, 0.0, 0.0],
+            [0.0, 2.0, 0.0, 0.0],
+        ];
+        // distances² from the origin: 9, 1, 4 → nearest are genre 1 then genre 2.
+        assert_eq!(nearest_genres(&centres, &[0.0; 4]), [1, 2]);
+        assert_eq!(nearest_genres(&centres[..1], &[0.0; 4]), [0, 0]);
+    }
+}

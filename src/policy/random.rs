@@ -1,0 +1,41 @@
+//! The random scorer: every released track equally likely (MusicLab's independent world).
+
+use rand::RngExt;
+
+use super::{DayContext, SlateRequest, admissible};
+use crate::ids::TrackId;
+use crate::rng::SimRng;
+
+/// Day state of the random scorer: how many tracks are out.
+#[derive(Clone, Debug, Default)]
+pub struct RandomDay {
+    released: usize,
+}
+
+impl RandomDay {
+    pub(super) fn prepare(&mut self, ctx: &DayContext) {
+        self.released = ctx.released;
+    }
+
+    /// Draws distinct released tracks uniformly, outside the library. Gives up after a
+    /// bounded number of rejections, so a tiny catalogue yields a shorter slate.
+    pub(super) fn fill(
+        &self,
+        request: &SlateRequest,
+        size: usize,
+        rng: &mut SimRng,
+        slate: &mut Vec<TrackId>,
+    ) {
+        if self.released == 0 {
+            return;
+        }
+        let mut attempts = 0;
+        while slate.len() < size && attempts < size * 8 {
+            attempts += 1;
+            let t = rng.random_range(0..self.released) as u32;
+            if admissible(t, request, slate) {
+                slate.push(TrackId(t));
+            }
+        }
+    }
+}

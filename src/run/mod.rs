@@ -1,0 +1,158 @@
+//! One run: one policy simulated on one replicate world for the whole scenario.
+//!
+//! A run steps the [`Simulation`] day by day; at the end of each chart week it compiles
+//! every region's charts under each of its rule sets from the same plays, publishes the
+//! headline chart (listeners browse it the next week), and records the week's metrics.
+
+mod rows;
+mod weekly;
+
+pub use rows::{ChartRow, ChartRunStats, WeekRow};
+
+use crate::chart::ChartCompiler;
+use crate::ids::ArtistId;
+use crate::metrics::{distinct_no1s, no1_records, weeks_at_no1_so_far};
+use crate::policy::PolicySpec;
+use crate::rng::SeedKey;
+use crate::scenario::Scenario;
+use crate::step::{Caps, Simulation};
+use crate::world::World;
+use weekly::{RowKey, WeekScratch, add_chart_columns, week_row};
+
+/// Everything one run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    /// Run id: `replicate × policies + policy index`.
+    pub run: u32,
+    /// Replicate world.
+    pub replicate: u32,
+    /// Index of the policy in the scenario.
+    pub policy_index: usize,
+    /// Weekly metrics: for each week, one row per region then one for `all`.
+    pub weeks: Vec<WeekRow>,
+    /// Every chart position of every week, region and rule set.
+    pub charts: Vec<ChartRow>,
+    /// Headline-chart run statistics per region.
+    pub chart_runs: Vec<ChartRunStats>,
+}
+
+/// The per-user caps needed by every rule set of a scenario.
+pub fn caps_for(scenario: &Scenario) -> Caps {
+    Caps::from_rules(scenario.regions.iter().flat_map(|r| r.chart_rules.iter()))
+}
+
+/// Simulates `policy_index` on `world` (generated from `replicate_key`); `on_week` is
+/// called after each simulated week (for progress reporting).
+pub fn run_one(
+    scenario: &Scenario,
+    world: &World,
+    replicate: u32,
+    replicate_key: SeedKey,
+    policy_index: usize,
+    on_week: &(dyn Fn() + Sync),
+) -> RunOutput {
+    let policy: &PolicySpec = &scenario.policies[policy_index];
+    let run = replicate * scenario.policies.len() as u32 + policy_index as u32;
+    let caps = caps_for(scenario);
+    let mut sim = Simulation::new(scenario, world, policy, replicate_key, &caps);
+    let n_tracks = world.catalogue.len();
+    let lead_artist: &[ArtistId] = &world.catalogue.tracks.artist;
+    let mut compilers: Vec<Vec<ChartCompiler>> = scenario
+        .regions
+        .iter()
+        .map(|r| {
+            r.chart_rules
+                .iter()
+                .map(|rules| ChartCompiler::new(rules.clone(), n_tracks))
+                .collect()
+        })
+        .collect();
+    let all_regions: Vec<usize> = (0..scenario.regions.len()).collect();
+    let mut no1s: Vec<Vec<Option<crate::ids::TrackId>>> = vec![Vec::new(); scenario.regions.len()];
+    let mut out = RunOutput {
+        run,
+        replicate,
+        policy_index,
+        weeks: Vec::new(),
+        charts: Vec::new(),
+        chart_runs: Vec::new(),
+    };
+    let mut scratch = WeekScratch::default();
+
+    for week in 0..scenario.weeks() {
+        sim.start_week();
+        for _ in 0..7 {
+            sim.step_day();
+        }
+        let released = world.catalogue.released(sim.day() - 1);
+        let tally = sim.week_tally();
+        let key = RowKey {
+            world,
+            released,
+            tally,
+            week_genres: sim.week_genres(),
+            run,
+            replicate,
+            policy: &policy.name,
+            week,
+        };
+        let mut headline = Vec::with_capacity(scenario.regions.len());
+        for (r, region) in scenario.regions.iter().enumerate() {
+            let mut row = week_row(&key, &region.name, &[r], &mut scratch);
+            for (k, compiler) in compilers[r].iter_mut().enumerate() {
+                let cap = caps.index_of(compiler.rules().per_user_daily_cap);
+                let chart = compiler.compile(
+                    tally.counted(cap, true, r),
+                    tally.counted(cap, false, r),
+                    lead_artist,
+                );
+                out.charts.extend(chart.entries.iter().map(|e| ChartRow {
+                    run,
+                    replicate,
+                    policy: policy.name.clone(),
+                    region: region.name.clone(),
+                    rules: compiler.rules().name.clone(),
+                    week,
+                    rank: e.rank,
+                    track: e.track.0,
+                    artist: e.artist.0,
+                    units: e.units,
+                    counted_streams: e.counted_streams,
+                    on_acr: e.on_acr,
+                    weeks_on_chart: e.weeks_on_chart,
+                    local: world.catalogue.tracks.origin[e.track.index()].index() == r,
+                }));
+                if k == 0 {
+                    add_chart_columns(&mut row, &chart, r, world);
+                    no1s[r].push(chart.number_one());
+                    headline.push(chart);
+                }
+            }
+            out.weeks.push(row);
+        }
+        out.weeks
+            .push(week_row(&key, "all", &all_regions, &mut scratch));
+        for (r, chart) in headline.iter().enumerate() {
+            sim.publish_chart(r, chart.entries.iter().map(|e| e.track));
+        }
+        on_week();
+    }
+
+    // Weeks at No. 1 so far, and run-level chart-run statistics.
+    let rows_per_week = scenario.regions.len() + 1;
+    for (r, region) in scenario.regions.iter().enumerate() {
+        let so_far = weeks_at_no1_so_far(&no1s[r]);
+        for (week, &n) in so_far.iter().enumerate() {
+            let row = &mut out.weeks[week * rows_per_week + r];
+            row.no1_weeks_so_far = row.no1_track.map(|_| n);
+        }
+        let records = no1_records(&no1s[r]);
+        out.chart_runs.push(ChartRunStats {
+            region: region.name.clone(),
+            no1_max_weeks: records.first().map_or(0, |x| x.total_weeks),
+            no1_longest_run: records.iter().map(|x| x.longest_run).max().unwrap_or(0),
+            distinct_no1s: distinct_no1s(&no1s[r]) as u32,
+        });
+    }
+    out
+}

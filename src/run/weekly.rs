@@ -1,0 +1,145 @@
+//! Turning a week's counters into a [`WeekRow`] per region (and one for all regions).
+
+use super::rows::WeekRow;
+use crate::chart::Chart;
+use crate::metrics::{
+    IndividualEntropy, effective_number, genre_entropy, gini, hhi, local_entry_share, share,
+    top_k_share,
+};
+use crate::step::{CHANNELS, Channel, Tally};
+use crate::world::World;
+
+/// Reusable buffers for weekly metrics.
+#[derive(Default)]
+pub struct WeekScratch {
+    streams: Vec<u64>,
+    artists: Vec<u64>,
+    genres: Vec<u64>,
+}
+
+/// What identifies a row, and the week's shared inputs.
+pub struct RowKey<'a> {
+    /// The world.
+    pub world: &'a World,
+    /// Tracks released by the end of the week.
+    pub released: usize,
+    /// The week's counters.
+    pub tally: &'a Tally,
+    /// Streams per listener and genre this week.
+    pub week_genres: &'a [u32],
+    /// Run id.
+    pub run: u32,
+    /// Replicate.
+    pub replicate: u32,
+    /// Policy name.
+    pub policy: &'a str,
+    /// Week.
+    pub week: u32,
+}
+
+/// Stream metrics of a set of regions (one region, or all of them) for one week.
+pub fn week_row(
+    key: &RowKey,
+    region_name: &str,
+    regions: &[usize],
+    scratch: &mut WeekScratch,
+) -> WeekRow {
+    let RowKey {
+        world,
+        released,
+        tally,
+        week_genres,
+        ..
+    } = *key;
+    let tracks = &world.catalogue.tracks;
+    let n_genres = world.genre_centres.len();
+    scratch.streams.clear();
+    scratch.streams.resize(released, 0);
+    let mut local = 0u64;
+    for &r in regions {
+        let (p, a) = (tally.counted(0, true, r), tally.counted(0, false, r));
+        for t in 0..released {
+            let s = u64::from(p[t]) + u64::from(a[t]);
+            scratch.streams[t] += s;
+            if tracks.origin[t].index() == r {
+                local += s;
+            }
+        }
+    }
+    let streams = &scratch.streams;
+    let total: u64 = streams.iter().sum();
+
+    scratch.artists.clear();
+    scratch
+        .artists
+        .resize(world.catalogue.artists.genre.len(), 0);
+    scratch.genres.clear();
+    scratch.genres.resize(n_genres, 0);
+    for (t, &s) in streams.iter().enumerate() {
+        scratch.artists[tracks.artist[t].index()] += s;
+        scratch.genres[tracks.genre[t].index()] += s;
+    }
+
+    let mut individual = IndividualEntropy::new();
+    let listener_regions = world.listeners.region();
+    for (l, counts) in week_genres.chunks_exact(n_genres).enumerate() {
+        if regions.contains(&listener_regions[l].index()) {
+            individual.add(counts);
+        }
+    }
+
+    let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
+    for &r in regions {
+        let row = &tally.channel_streams[r * CHANNELS..(r + 1) * CHANNELS];
+        slate += row[Channel::Slate as usize];
+        all_channels += row.iter().sum::<u64>();
+        occasions += tally.occasions[r];
+        outside += tally.outside[r];
+    }
+
+    WeekRow {
+        run: key.run,
+        replicate: key.replicate,
+        policy: key.policy.to_owned(),
+        region: region_name.to_owned(),
+        week: key.week,
+        streams: total,
+        hhi_tracks: hhi(streams),
+        hhi_artists: hhi(&scratch.artists),
+        gini_tracks: gini(streams),
+        top1_share: top_k_share(streams, 1),
+        top10_share: top_k_share(streams, 10),
+        effective_tracks: effective_number(streams),
+        local_share_streams: share(local, total),
+        local_share_top10: None,
+        local_share_top100: None,
+        genre_entropy_aggregate: genre_entropy(&scratch.genres),
+        genre_entropy_individual: individual.mean(),
+        catalogue_coverage: share(
+            streams.iter().filter(|&&s| s > 0).count() as u64,
+            released as u64,
+        ),
+        recommendation_share: share(slate, all_channels),
+        outside_option_rate: share(outside, occasions),
+        no1_track: None,
+        no1_weeks_so_far: None,
+        no1_units: None,
+    }
+}
+
+/// Adds the headline chart's columns to a region's row.
+pub fn add_chart_columns(row: &mut WeekRow, chart: &Chart, region: usize, world: &World) {
+    let origin = &world.catalogue.tracks.origin;
+    let is_local = |n: usize| {
+        chart
+            .top(n)
+            .iter()
+            .map(|e| origin[e.track.index()].index() == region)
+            .collect::<Vec<_>>()
+    };
+    let any = !chart.entries.is_empty();
+    row.local_share_top10 = any.then(|| local_entry_share(is_local(10)));
+    row.local_share_top100 = any.then(|| local_entry_share(is_local(100)));
+    row.no1_track = chart.number_one().map(|t| t.0);
+    row.no1_units = chart.entries.first().map(|e| e.units);
+}

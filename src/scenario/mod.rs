@@ -1,0 +1,142 @@
+//! Scenarios: what a user declares about a world and the policies to compare in it.
+//!
+//! Two layers, built once: [`raw`] mirrors the TOML file; validation checks every value
+//! and resolves names into a [`Scenario`], whose fields need no further checking. A
+//! scenario comes from a file ([`Scenario::from_file`]), from a string
+//! ([`Scenario::from_toml_str`]) or is the built-in default ([`Scenario::default_scenario`]).
+
+mod params;
+pub mod raw;
+mod validate;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
+
+use crate::chart::RuleSet;
+use crate::error::{Error, Result};
+use crate::ids::RegionId;
+use crate::policy::PolicySpec;
+
+/// The built-in default scenario (also shipped as `scenarios/default.toml`).
+pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");
+
+/// A validated, fully resolved scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Scenario name (letters, digits, `-`, `_`); names the default results folder.
+    pub name: String,
+    /// Plain-language description.
+    pub description: String,
+    /// Master seed of the seed tree.
+    pub seed: u64,
+    /// Simulated days; day 0 is a Friday, the first day of chart week 0.
+    pub days: u32,
+    /// Independent worlds simulated under every policy.
+    pub replicates: u32,
+    /// Listeners in each world.
+    pub listeners: u32,
+    /// Weeks left out of run-level summaries (warm-up).
+    pub burn_in_weeks: u32,
+    /// Taste-space geometry.
+    pub taste: TasteParams,
+    /// Catalogue generation.
+    pub catalogue: CatalogueParams,
+    /// Listening behaviour.
+    pub listening: ListeningParams,
+    /// Utility weights.
+    pub utility: UtilityParams,
+    /// Regions, indexed by [`RegionId`].
+    pub regions: Vec<Region>,
+    /// Genres, indexed by [`crate::ids::GenreId`].
+    pub genres: Vec<Genre>,
+    /// Policies; the first is the baseline of comparisons.
+    pub policies: Vec<PolicySpec>,
+}
+
+/// A market with its own listeners, local genres and charts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Region {
+    /// Short name, e.g. `UK`.
+    pub name: String,
+    /// Share of all listeners, normalised so the regions sum to 1.
+    pub population_share: f64,
+    /// Share of listeners with a premium account, in [0, 1].
+    pub premium_share: f64,
+    /// Share of listeners whose home genre is local to this region, in [0, 1].
+    pub local_taste_share: f64,
+    /// Share of global-genre artists from this region, normalised over regions.
+    pub artist_share: f64,
+    /// Chart rule sets compiled from this region's plays; the first is the headline chart.
+    pub chart_rules: Vec<RuleSet>,
+}
+
+/// A genre: a cluster in taste space, local to one region or global.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Genre {
+    /// Genre name.
+    pub name: String,
+    /// The region whose artists make it, or `None` for a global genre.
+    pub origin: Option<RegionId>,
+    /// Share of the catalogue's artists in this genre, normalised over genres.
+    pub catalogue_share: f64,
+}
+
+impl Scenario {
+    /// The built-in default scenario.
+    pub fn default_scenario() -> Self {
+        Self::from_toml_str(DEFAULT_SCENARIO_TOML, "<built-in default>")
+            .expect("invariant: the built-in default scenario is valid")
+    }
+
+    /// Reads and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml_str(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates scenario TOML; `origin` names the source in error messages.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
+        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| Error::ParseScenario {
+            origin: origin.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        validate::validate(raw, origin)
+    }
+
+    /// Number of chart weeks simulated (complete weeks only).
+    pub fn weeks(&self) -> u32 {
+        self.days / 7
+    }
+
+    /// Total tracks in the catalogue over the run (back catalogue plus new releases).
+    pub fn total_tracks(&self) -> u32 {
+        self.catalogue.back_catalogue_tracks + self.catalogue.new_tracks_per_week * self.weeks()
+    }
+
+    /// Applies a command-line seed override.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Applies a command-line replicate-count override (1..=10,000).
+    pub fn with_replicates(mut self, replicates: u32) -> Result<Self> {
+        if !(1..=validate::MAX_REPLICATES).contains(&replicates) {
+            return Err(Error::InvalidOption {
+                option: "--replicates".into(),
+                message: format!(
+                    "must be between 1 and {}, got {replicates}",
+                    validate::MAX_REPLICATES
+                ),
+            });
+        }
+        self.replicates = replicates;
+        Ok(self)
+    }
+}

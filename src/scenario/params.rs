@@ -1,0 +1,173 @@
+//! Numeric parameter sections of a scenario, with their documented defaults.
+//!
+//! These sections are read straight from the file (missing keys take the defaults
+//! below) and are range-checked by [`super::validate`]. Defaults cite `FACTS.md` where a
+//! real figure grounds them; the rest are marked as modelling assumptions.
+
+use serde::{Deserialize, Serialize};
+
+/// How genres, tracks and listeners are placed in the taste space.
+///
+/// Positions are points in a [`crate::world::TASTE_DIMS`]-dimensional space; taste match
+/// is the negative squared distance between a listener and a track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TasteParams {
+    /// Distance of genre centres from the origin (taste units). Larger: genres further
+    /// apart, so listeners stray less outside their home genre. Assumption.
+    pub genre_spread: f64,
+    /// Standard deviation of a track around its genre centre, per dimension. Assumption.
+    pub track_spread: f64,
+    /// Standard deviation of a listener around their home genre centre, per dimension.
+    /// Assumption.
+    pub listener_spread: f64,
+}
+
+impl Default for TasteParams {
+    fn default() -> Self {
+        Self {
+            genre_spread: 1.0,
+            track_spread: 0.45,
+            listener_spread: 0.55,
+        }
+    }
+}
+
+/// How the catalogue is generated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogueParams {
+    /// Tracks already released on day 0 (released up to `back_catalogue_max_age_days` ago).
+    pub back_catalogue_tracks: u32,
+    /// New tracks released each week of the run, spread evenly over the days.
+    pub new_tracks_per_week: u32,
+    /// Mean number of tracks per artist.
+    pub tracks_per_artist: f64,
+    /// Share of artists on independent labels (the rest are on majors), in [0, 1].
+    pub independent_share: f64,
+    /// Standard deviation of latent appeal (utility units); half comes from the artist and
+    /// half from the track, so an artist's tracks resemble each other.
+    pub appeal_sd: f64,
+    /// Oldest back-catalogue release, in days before day 0.
+    pub back_catalogue_max_age_days: u32,
+}
+
+impl Default for CatalogueParams {
+    fn default() -> Self {
+        Self {
+            back_catalogue_tracks: 3_000,
+            new_tracks_per_week: 60,
+            tracks_per_artist: 4.0,
+            independent_share: 0.4,
+            appeal_sd: 1.0,
+            back_catalogue_max_age_days: 3_650,
+        }
+    }
+}
+
+/// How much and how listeners listen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListeningParams {
+    /// Mean choice occasions per listener per day, over all listeners and days. FACTS.md:
+    /// about 19 streams per listener per day (IFPI Engaging with Music, derived).
+    pub streams_per_day: f64,
+    /// Log-normal sigma of listeners' activity: 1.0 gives a heavy tail in which the most
+    /// active 10% of listeners make about a third of all streams. Assumption.
+    pub activity_sigma: f64,
+    /// Probability that a listener listens at all on a given day; activity on active days
+    /// is scaled up so the daily mean stays `streams_per_day`. Assumption.
+    pub active_day_share: f64,
+    /// Mean conformity in [0, 1]: how much a listener weighs social proof (popularity).
+    /// Listeners draw theirs from a Beta distribution with this mean. Assumption.
+    pub conformity_mean: f64,
+    /// Tracks the recommender shows each listener each active day.
+    pub slate_size: u32,
+    /// Tracks a listener keeps in their personal library (at most 16).
+    pub library_size: u32,
+    /// Top entries of the region's latest published chart a listener may pick from
+    /// (search and chart browsing).
+    pub chart_picks: u32,
+    /// Recent releases from the listener's home genre that reach them outside the
+    /// recommender each active day (radio, friends, browsing new releases).
+    pub new_release_picks: u32,
+    /// How recent a release must be to count as new, in days.
+    pub new_release_window_days: u32,
+    /// Probability that one stream of a track not yet in the library saves it there
+    /// (replacing the least familiar track when the library is full). Assumption.
+    pub save_probability: f64,
+    /// Half-life of a library track's familiarity (decayed play count), in days. Assumption.
+    pub familiarity_half_life_days: f64,
+}
+
+impl Default for ListeningParams {
+    fn default() -> Self {
+        Self {
+            streams_per_day: 19.0,
+            activity_sigma: 1.0,
+            active_day_share: 0.7,
+            conformity_mean: 0.5,
+            slate_size: 10,
+            library_size: 12,
+            chart_picks: 5,
+            new_release_picks: 3,
+            new_release_window_days: 28,
+            save_probability: 0.15,
+            familiarity_half_life_days: 30.0,
+        }
+    }
+}
+
+/// Weights of the utility a listener derives from a stream (multinomial logit scale).
+///
+/// `U = −taste·d² + appeal·a + local·[local] + social·c·ln(1 + p) + novelty·2^(−age/h)
+///      + familiarity·ln(1 + f) − satiation·s − position·k`, and the outside option has
+/// utility `outside`. See `docs/MODEL.md` for each term.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UtilityParams {
+    /// Weight on the squared taste distance d² between listener and track.
+    pub taste: f64,
+    /// Weight on the track's latent appeal a.
+    pub appeal: f64,
+    /// Bonus for a track whose artist comes from the listener's region (home bias).
+    pub local: f64,
+    /// Weight on social proof: conformity c times ln(1 + p), where p is the track's
+    /// streams in the listener's region over the last 7 days per 1,000 listeners.
+    pub social: f64,
+    /// Weight on novelty, which halves every `novelty_half_life_days` after release.
+    pub novelty: f64,
+    /// Half-life of novelty in days. FACTS.md: 65% of Spotify Top 50 tracks peak within a
+    /// week of release (Chartmetric), so novelty fades within weeks.
+    pub novelty_half_life_days: f64,
+    /// Weight on familiarity ln(1 + f), f being the listener's decayed play count of a
+    /// library track (people like what they know).
+    pub familiarity: f64,
+    /// Weight on satiation s, the listener's recent plays of the track (decays with
+    /// `satiation_half_life_days`): replaying a track lowers its utility for a while.
+    pub satiation: f64,
+    /// Half-life of satiation in days.
+    pub satiation_half_life_days: f64,
+    /// Utility lost per position down the recommender's slate (position bias).
+    pub position: f64,
+    /// Utility of the outside option (not streaming on this occasion).
+    pub outside: f64,
+}
+
+impl Default for UtilityParams {
+    fn default() -> Self {
+        Self {
+            taste: 1.0,
+            appeal: 0.8,
+            local: 0.4,
+            social: 0.35,
+            novelty: 1.0,
+            novelty_half_life_days: 14.0,
+            familiarity: 0.6,
+            satiation: 0.25,
+            satiation_half_life_days: 3.0,
+            position: 0.08,
+            outside: -0.5,
+        }
+    }
+}

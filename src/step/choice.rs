@@ -1,0 +1,154 @@
+//! The listener's choice: a multinomial logit over the day's choice set plus an outside
+//! option, sampled once per choice occasion.
+//!
+//! P(item i) = exp(Uᵢ) / (exp(U₀) + Σⱼ exp(Uⱼ)) and P(outside) = exp(U₀) / (same). The
+//! choice set is built once per active listener-day, so the day's occasions share one
+//! cumulative weight table and each draw is a binary search.
+
+use super::tally::Channel;
+use crate::rng::SimRng;
+use crate::world::unit_f32;
+
+/// Largest choice set: slate (≤ 50) + library (≤ 16) + chart picks (≤ 20) + new releases (≤ 10).
+pub const MAX_CHOICES: usize = 96;
+
+/// One listener-day's choice set with cumulative MNL weights.
+#[derive(Clone, Debug)]
+pub struct ChoiceSet {
+    track: [u32; MAX_CHOICES],
+    channel: [Channel; MAX_CHOICES],
+    cumulative: [f32; MAX_CHOICES],
+    len: usize,
+    total: f32,
+}
+
+impl Default for ChoiceSet {
+    fn default() -> Self {
+        Self {
+            track: [0; MAX_CHOICES],
+            channel: [Channel::Slate; MAX_CHOICES],
+            cumulative: [0.0; MAX_CHOICES],
+            len: 0,
+            total: 0.0,
+        }
+    }
+}
+
+impl ChoiceSet {
+    /// Empties the set.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.total = 0.0;
+    }
+
+    /// Adds an item with utility `utility`.
+    #[inline]
+    pub fn push(&mut self, track: u32, channel: Channel, utility: f32) {
+        debug_assert!(self.len < MAX_CHOICES);
+        self.total += utility.exp();
+        self.track[self.len] = track;
+        self.channel[self.len] = channel;
+        self.cumulative[self.len] = self.total;
+        self.len += 1;
+    }
+
+    /// Number of items.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the set is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Track of item `i`.
+    #[inline]
+    pub fn track(&self, i: usize) -> u32 {
+        self.track[i]
+    }
+
+    /// Channel of item `i`.
+    #[inline]
+    pub fn channel(&self, i: usize) -> Channel {
+        self.channel[i]
+    }
+
+    /// Whether `track` is already in the set.
+    #[inline]
+    pub fn contains(&self, track: u32) -> bool {
+        self.track[..self.len].contains(&track)
+    }
+
+    /// Samples `occasions` choices; adds each item's count to `counts[i]` and returns how
+    /// many occasions went to the outside option (utility `outside_weight = exp(U₀)`).
+    pub fn sample(
+        &self,
+        occasions: u32,
+        outside_weight: f32,
+        rng: &mut SimRng,
+        counts: &mut [u32; MAX_CHOICES],
+    ) -> u32 {
+        let grand = self.total + outside_weight;
+        let cumulative = &self.cumulative[..self.len];
+        let mut outside = 0;
+        for _ in 0..occasions {
+            let x = unit_f32(rng) * grand;
+            let i = cumulative.partition_point(|&c| c <= x);
+            if i < self.len {
+                counts[i] += 1;
+            } else {
+                outside += 1;
+            }
+        }
+        outside
+    }
+}
+
+/// Stochastic rounding: `floor(x)` plus one with probability `frac(x)`; mean exactly `x`.
+#[inline]
+pub fn stochastic_round(x: f32, rng: &mut SimRng) -> u32 {
+    let floor = x.floor();
+    floor as u32 + u32::from(unit_f32(rng) < x - floor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn sampling_matches_logit_probabilities() {
+        // Utilities ln 1, ln 2, ln 3 and an outside option of weight 4: P = 0.1, 0.2, 0.3, 0.4.
+        let mut set = ChoiceSet::default();
+        set.push(7, Channel::Slate, 1f32.ln());
+        set.push(8, Channel::Library, 2f32.ln());
+        set.push(9, Channel::Chart, 3f32.ln());
+        let mut rng = SimRng::seed_from_u64(1);
+        let mut counts = [0; MAX_CHOICES];
+        let n = 200_000;
+        let outside = set.sample(n, 4.0, &mut rng, &mut counts);
+        let expected = [0.1, 0.2, 0.3];
+        for (i, p) in expected.iter().enumerate() {
+            let share = f64::from(counts[i]) / f64::from(n);
+            // binomial sd ≤ sqrt(0.25/200000) ≈ 0.0011; allow 5 sd
+            assert!((share - p).abs() < 0.0056, "item {i}: {share} vs {p}");
+        }
+        assert!((f64::from(outside) / f64::from(n) - 0.4).abs() < 0.0056);
+    }
+
+    #[test]
+    fn stochastic_round_has_the_right_mean() {
+        let mut rng = SimRng::seed_from_u64(2);
+        let n = 100_000;
+        let total: u64 = (0..n)
+            .map(|_| u64::from(stochastic_round(2.3, &mut rng)))
+            .sum();
+        // mean 2.3; sd of the fractional part's Bernoulli(0.3) mean ≈ 0.00145; allow 5 sd
+        assert!((total as f64 / n as f64 - 2.3).abs() < 0.0073);
+        assert_eq!(stochastic_round(4.0, &mut rng), 4);
+    }
+}

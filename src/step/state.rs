@@ -1,0 +1,197 @@
+//! A listener's mutable state: personal library and observed style profile.
+//!
+//! Stored inline (fixed-size arrays, one `Vec` element per listener) so a day's work on a
+//! listener touches one contiguous record and allocates nothing.
+
+use crate::rng::SeedKey;
+use crate::scenario::Scenario;
+use crate::world::{MAX_LIBRARY_SLOTS, TASTE_DIMS, Taste, World, dist2};
+
+/// Weight of one stream in the listener's style profile (exponential moving average).
+const PROFILE_RATE: f32 = 0.05;
+
+/// One listener's state between days.
+#[derive(Clone, Debug)]
+pub struct ListenerState {
+    /// Tracks in the library; only the first `library_len` are valid.
+    pub library: [u32; MAX_LIBRARY_SLOTS],
+    /// Decayed play count of each library track.
+    pub familiarity: [f32; MAX_LIBRARY_SLOTS],
+    /// Recent plays of each library track, decaying with the satiation half-life.
+    pub satiation: [f32; MAX_LIBRARY_SLOTS],
+    /// Number of valid library slots.
+    pub library_len: u8,
+    /// Last day the listener was active (for lazy decay); starts at day −1.
+    pub last_active: i32,
+    /// Running mean taste position of streamed tracks: what a recommender can observe.
+    pub profile: Taste,
+}
+
+impl ListenerState {
+    /// The valid library tracks.
+    #[inline]
+    pub fn library(&self) -> &[u32] {
+        &self.library[..self.library_len as usize]
+    }
+
+    /// Slot of `track` in the library, if there.
+    #[inline]
+    pub fn slot_of(&self, track: u32) -> Option<usize> {
+        self.library().iter().position(|&t| t == track)
+    }
+
+    /// Decays familiarity and satiation for the days since the listener was last active.
+    #[inline]
+    pub fn decay_to(&mut self, day: i32, decay: &Decay) {
+        let elapsed = (day - self.last_active).max(0);
+        self.last_active = day;
+        let (f, s) = decay.factors(elapsed);
+        for k in 0..self.library_len as usize {
+            self.familiarity[k] *= f;
+            self.satiation[k] *= s;
+        }
+    }
+
+    /// Records `plays` streams of a library slot.
+    #[inline]
+    pub fn replay(&mut self, slot: usize, plays: u32) {
+        self.familiarity[slot] += plays as f32;
+        self.satiation[slot] += plays as f32;
+    }
+
+    /// Saves a track to the library, replacing the least familiar one when full.
+    pub fn save(&mut self, track: u32, plays: u32, capacity: usize) {
+        let len = self.library_len as usize;
+        let slot = if len < capacity {
+            self.library_len += 1;
+            len
+        } else if capacity == 0 {
+            return;
+        } else {
+            (0..len)
+                .min_by(|&a, &b| self.familiarity[a].total_cmp(&self.familiarity[b]))
+                .expect("invariant: full library")
+        };
+        self.library[slot] = track;
+        self.familiarity[slot] = plays as f32;
+        self.satiation[slot] = plays as f32;
+    }
+
+    /// Moves the style profile towards a streamed track's position.
+    #[inline]
+    pub fn observe(&mut self, taste: &Taste, plays: u32) {
+        let w = 1.0 - (1.0 - PROFILE_RATE).powi(plays as i32);
+        for (p, &x) in self.profile.iter_mut().zip(taste) {
+            *p += w * (x - *p);
+        }
+    }
+}
+
+/// Per-day decay factors for familiarity and satiation, tabulated by elapsed days.
+#[derive(Clone, Debug)]
+pub struct Decay {
+    table: Vec<(f32, f32)>,
+}
+
+impl Decay {
+    /// Tables for up to a year of inactivity (longer gaps use the last entry).
+    pub fn new(scenario: &Scenario) -> Self {
+        let f = 0.5f64.powf(1.0 / scenario.listening.familiarity_half_life_days);
+        let s = 0.5f64.powf(1.0 / scenario.utility.satiation_half_life_days);
+        Self {
+            table: (0..=366)
+                .map(|k| (f.powi(k) as f32, s.powi(k) as f32))
+                .collect(),
+        }
+    }
+
+    #[inline]
+    fn factors(&self, elapsed: i32) -> (f32, f32) {
+        self.table[(elapsed as usize).min(self.table.len() - 1)]
+    }
+}
+
+/// Initial states: each library holds half its capacity of back-catalogue tracks from the
+/// listener's home genre (the best of a few random picks by appeal and taste match), so a
+/// run does not start from empty libraries. The profile starts at their mean position.
+pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<ListenerState> {
+    use rand::RngExt;
+    let capacity = scenario.listening.library_size as usize;
+    let start = capacity / 2;
+    let tracks = &world.catalogue.tracks;
+    let listeners = &world.listeners;
+    (0..listeners.len())
+        .map(|l| {
+            let mut state = ListenerState {
+                library: [0; MAX_LIBRARY_SLOTS],
+                familiarity: [0.0; MAX_LIBRARY_SLOTS],
+                satiation: [0.0; MAX_LIBRARY_SLOTS],
+                library_len: 0,
+                last_active: -1,
+                profile: [0.0; TASTE_DIMS],
+            };
+            let genre = &world.catalogue.by_genre[listeners.home_genre()[l].index()];
+            let back = genre.partition_point(|t| tracks.release_day[t.index()] < 0);
+            if back == 0 || start == 0 {
+                return state;
+            }
+            let mut rng = key.child(l as u64).rng();
+            let taste = &listeners.taste()[l];
+            let mut candidates: Vec<(f32, u32)> = (0..start * 3)
+                .map(|_| {
+                    let t = genre[rng.random_range(0..back)].0;
+                    (
+                        tracks.appeal[t as usize] - dist2(taste, &tracks.taste[t as usize]),
+                        t,
+                    )
+                })
+                .collect();
+            candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            candidates.dedup_by_key(|c| c.1);
+            for &(_, t) in candidates.iter().take(start) {
+                if state.slot_of(t).is_none() {
+                    state.save(t, 3, capacity);
+                    state.observe(&tracks.taste[t as usize], 20);
+                }
+            }
+            state
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> ListenerState {
+        ListenerState {
+            library: [0; MAX_LIBRARY_SLOTS],
+            familiarity: [0.0; MAX_LIBRARY_SLOTS],
+            satiation: [0.0; MAX_LIBRARY_SLOTS],
+            library_len: 0,
+            last_active: 0,
+            profile: [0.0; TASTE_DIMS],
+        }
+    }
+
+    #[test]
+    fn full_library_replaces_least_familiar() {
+        let mut s = empty();
+        s.save(10, 5, 2);
+        s.save(11, 2, 2);
+        s.save(12, 1, 2); // full: replaces track 11 (familiarity 2 < 5)
+        assert_eq!(s.library(), &[10, 12]);
+        assert_eq!(s.familiarity[1], 1.0);
+    }
+
+    #[test]
+    fn profile_moves_towards_played_taste() {
+        let mut s = empty();
+        s.observe(&[1.0, 0.0, 0.0, 0.0], 1);
+        // one play moves it by PROFILE_RATE = 0.05 of the distance
+        assert!((s.profile[0] - 0.05).abs() < 1e-6);
+        s.observe(&[1.0, 0.0, 0.0, 0.0], 2);
+        // two plays: weight 1 − 0.95² = 0.0975 of the remaining 0.95 → 0.05 + 0.092625
+        assert!((s.profile[0] - 0.142625).abs() < 1e-6);
+    }
+}

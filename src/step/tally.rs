@@ -1,0 +1,176 @@
+//! Integer counters of a day's or week's listening, laid out densely.
+//!
+//! Each parallel chunk of listeners fills its own [`Tally`]; chunks are then added
+//! together. Integer addition is associative, so the totals do not depend on how many
+//! threads ran or in which order chunks finished.
+
+use crate::chart::RuleSet;
+
+/// Where a stream came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Channel {
+    /// The recommender's slate.
+    Slate = 0,
+    /// The listener's own library.
+    Library = 1,
+    /// The region's published chart (search and chart browsing).
+    Chart = 2,
+    /// Recent releases in the listener's home genre (radio, friends, new-release lists).
+    NewRelease = 3,
+}
+
+/// Number of [`Channel`]s.
+pub const CHANNELS: usize = 4;
+
+/// The distinct per-user daily caps the run's rule sets need; index 0 is "no cap".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caps(Vec<u32>);
+
+impl Caps {
+    /// Caps used by any of `rules`, after the uncapped count.
+    pub fn from_rules<'a>(rules: impl Iterator<Item = &'a RuleSet>) -> Self {
+        let mut caps = vec![u32::MAX];
+        for r in rules {
+            let cap = r.per_user_daily_cap.unwrap_or(u32::MAX);
+            if !caps.contains(&cap) {
+                caps.push(cap);
+            }
+        }
+        Self(caps)
+    }
+
+    /// Index of the counter that applies `cap`.
+    pub fn index_of(&self, cap: Option<u32>) -> usize {
+        let cap = cap.unwrap_or(u32::MAX);
+        self.0
+            .iter()
+            .position(|&c| c == cap)
+            .expect("invariant: cap registered in Caps::from_rules")
+    }
+
+    /// Number of distinct caps (including "none").
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never empty: "no cap" is always present.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The caps, in counter order.
+    pub fn values(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+/// Stream counters by cap, account type, region and track, plus channel totals.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    n_tracks: usize,
+    n_regions: usize,
+    caps: Vec<u32>,
+    /// `[cap][premium as usize][region][track]` counted streams.
+    counted: Vec<u32>,
+    /// `[region][channel]` streams.
+    pub channel_streams: Vec<u64>,
+    /// `[region]` choice occasions.
+    pub occasions: Vec<u64>,
+    /// `[region]` occasions on which the outside option was chosen.
+    pub outside: Vec<u64>,
+}
+
+impl Tally {
+    /// Zeroed counters.
+    pub fn new(caps: &Caps, n_regions: usize, n_tracks: usize) -> Self {
+        Self {
+            n_tracks,
+            n_regions,
+            caps: caps.values().to_vec(),
+            counted: vec![0; caps.len() * 2 * n_regions * n_tracks],
+            channel_streams: vec![0; n_regions * CHANNELS],
+            occasions: vec![0; n_regions],
+            outside: vec![0; n_regions],
+        }
+    }
+
+    #[inline]
+    fn offset(&self, cap: usize, premium: bool, region: usize) -> usize {
+        ((cap * 2 + premium as usize) * self.n_regions + region) * self.n_tracks
+    }
+
+    /// Records one listener's `plays` streams of `track` on one day.
+    #[inline]
+    pub fn add_plays(&mut self, region: usize, premium: bool, track: usize, plays: u32) {
+        for k in 0..self.caps.len() {
+            let at = self.offset(k, premium, region) + track;
+            self.counted[at] += plays.min(self.caps[k]);
+        }
+    }
+
+    /// Counted streams per track for one cap index, account type and region.
+    pub fn counted(&self, cap: usize, premium: bool, region: usize) -> &[u32] {
+        let at = self.offset(cap, premium, region);
+        &self.counted[at..at + self.n_tracks]
+    }
+
+    /// Uncapped streams of every track in `region` (premium plus ad-supported), into `out`.
+    pub fn streams_into(&self, region: usize, out: &mut [u32]) {
+        let (p, a) = (
+            self.counted(0, true, region),
+            self.counted(0, false, region),
+        );
+        for ((o, x), y) in out.iter_mut().zip(p).zip(a) {
+            *o = x + y;
+        }
+    }
+
+    /// Adds another tally's counts into this one.
+    pub fn absorb(&mut self, other: &Tally) {
+        for (a, b) in self.counted.iter_mut().zip(&other.counted) {
+            *a += b;
+        }
+        for (a, b) in self.channel_streams.iter_mut().zip(&other.channel_streams) {
+            *a += b;
+        }
+        for (a, b) in self.occasions.iter_mut().zip(&other.occasions) {
+            *a += b;
+        }
+        for (a, b) in self.outside.iter_mut().zip(&other.outside) {
+            *a += b;
+        }
+    }
+
+    /// Sets every counter to zero, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.counted.fill(0);
+        self.channel_streams.fill(0);
+        self.occasions.fill(0);
+        self.outside.fill(0);
+    }
+
+    /// Number of regions.
+    pub fn n_regions(&self) -> usize {
+        self.n_regions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_apply_per_listener_day() {
+        let caps = Caps::from_rules([RuleSet::uk(), RuleSet::melon(), RuleSet::raw()].iter());
+        assert_eq!(caps.values(), &[u32::MAX, 10, 1]);
+        let mut t = Tally::new(&caps, 1, 3);
+        t.add_plays(0, true, 2, 25); // a fan replaying 25 times in a day
+        t.add_plays(0, true, 2, 4);
+        // uncapped 29; UK cap 10 → 10 + 4 = 14; Melon cap 1 → 1 + 1 = 2
+        assert_eq!(t.counted(caps.index_of(None), true, 0)[2], 29);
+        assert_eq!(t.counted(caps.index_of(Some(10)), true, 0)[2], 14);
+        assert_eq!(t.counted(caps.index_of(Some(1)), true, 0)[2], 2);
+        assert_eq!(t.counted(0, false, 0)[2], 0);
+    }
+}

@@ -1,0 +1,180 @@
+//! The catalogue: artists and tracks as columns, tracks in release order.
+//!
+//! Tracks are sorted by release day, so the tracks released by any day form a prefix
+//! `0..released(day)`; "is it out yet?" is one comparison and the released catalogue is
+//! one slice. Every track of the run exists from the start (future releases simply have
+//! no streams yet), so per-track arrays never grow during a run.
+
+use rand::RngExt;
+use rand::seq::SliceRandom;
+use rand_distr::{Distribution, Normal};
+use serde::Serialize;
+
+use super::taste::{Taste, around};
+use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
+use crate::rng::{SeedKey, SimRng};
+use crate::scenario::Scenario;
+
+/// A label tier, which decides promotion budgets and the independent share of income.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// One of the major labels.
+    Major,
+    /// An independent label or self-released.
+    Independent,
+}
+
+/// Artists, one entry per column position.
+#[derive(Clone, Debug, Default)]
+pub struct Artists {
+    /// The artist's region of origin.
+    pub region: Vec<RegionId>,
+    /// The artist's genre (all their tracks share it).
+    pub genre: Vec<GenreId>,
+    /// The artist's label tier.
+    pub label: Vec<Label>,
+}
+
+/// Tracks, one entry per column position, sorted by release day.
+#[derive(Clone, Debug, Default)]
+pub struct Tracks {
+    /// Lead artist.
+    pub artist: Vec<ArtistId>,
+    /// Genre (the artist's).
+    pub genre: Vec<GenreId>,
+    /// Region of origin (the artist's); "local" means equal to the listener's region.
+    pub origin: Vec<RegionId>,
+    /// Latent appeal in utility units (artist part plus track part).
+    pub appeal: Vec<f32>,
+    /// Position in taste space.
+    pub taste: Vec<Taste>,
+    /// Release day; negative for the back catalogue (released before day 0).
+    pub release_day: Vec<i32>,
+}
+
+/// Artists and tracks of one world.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    /// Artist columns.
+    pub artists: Artists,
+    /// Track columns, sorted by release day.
+    pub tracks: Tracks,
+    /// For each genre, its tracks in release order.
+    pub by_genre: Vec<Vec<TrackId>>,
+}
+
+impl Catalogue {
+    /// Generates the catalogue of one world from the scenario.
+    pub fn generate(scenario: &Scenario, centres: &[Taste], key: SeedKey) -> Self {
+        let mut rng = key.rng();
+        let p = &scenario.catalogue;
+        let n_tracks = scenario.total_tracks() as usize;
+        let n_artists = ((n_tracks as f64 / p.tracks_per_artist).round() as usize).max(1);
+
+        let genre_cdf = cumulative(scenario.genres.iter().map(|g| g.catalogue_share));
+        let region_cdf = cumulative(scenario.regions.iter().map(|r| r.artist_share));
+        let half_sd = p.appeal_sd / std::f64::consts::SQRT_2;
+        let appeal = Normal::new(0.0, half_sd).expect("invariant: appeal_sd validated finite");
+
+        let mut artists = Artists::default();
+        let mut artist_appeal = Vec::with_capacity(n_artists);
+        for _ in 0..n_artists {
+            let genre = pick(&genre_cdf, &mut rng);
+            let region = match scenario.genres[genre].origin {
+                Some(region) => region,
+                None => RegionId(pick(&region_cdf, &mut rng) as u8),
+            };
+            let label = if rng.random_bool(p.independent_share) {
+                Label::Independent
+            } else {
+                Label::Major
+            };
+            artists.genre.push(GenreId(genre as u16));
+            artists.region.push(region);
+            artists.label.push(label);
+            artist_appeal.push(appeal.sample(&mut rng));
+        }
+
+        // Release days: the back catalogue spread over its age range, then new releases
+        // spread evenly over the run's days. Generated in release order.
+        let back = p.back_catalogue_tracks as usize;
+        let new = n_tracks - back;
+        let max_age = p.back_catalogue_max_age_days as f64;
+        let run_days = f64::from(scenario.weeks() * 7);
+        let release_days = (0..back)
+            .map(|i| -((max_age * (1.0 - i as f64 / back as f64)).ceil() as i32))
+            .chain((0..new).map(|i| (i as f64 * run_days / new as f64).floor() as i32));
+
+        let mut tracks = Tracks::default();
+        // Every artist gets at least one track; the rest go to random artists.
+        let mut owners: Vec<usize> = (0..n_tracks)
+            .map(|i| {
+                if i < n_artists {
+                    i
+                } else {
+                    rng.random_range(0..n_artists)
+                }
+            })
+            .collect();
+        owners.shuffle(&mut rng);
+        for (release_day, a) in release_days.zip(owners) {
+            let genre = artists.genre[a];
+            tracks.artist.push(ArtistId(a as u32));
+            tracks.genre.push(genre);
+            tracks.origin.push(artists.region[a]);
+            tracks
+                .appeal
+                .push((artist_appeal[a] + appeal.sample(&mut rng)) as f32);
+            tracks.taste.push(around(
+                &mut rng,
+                &centres[genre.index()],
+                scenario.taste.track_spread,
+            ));
+            tracks.release_day.push(release_day);
+        }
+
+        let mut by_genre = vec![Vec::new(); scenario.genres.len()];
+        for (t, g) in tracks.genre.iter().enumerate() {
+            by_genre[g.index()].push(TrackId(t as u32));
+        }
+        Self {
+            artists,
+            tracks,
+            by_genre,
+        }
+    }
+
+    /// Number of tracks (released or not).
+    pub fn len(&self) -> usize {
+        self.tracks.artist.len()
+    }
+
+    /// Whether the catalogue has no tracks.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of tracks released on or before `day` (they are `0..released(day)`).
+    pub fn released(&self, day: i32) -> usize {
+        self.tracks.release_day.partition_point(|&d| d <= day)
+    }
+}
+
+/// Cumulative sums of non-negative weights (last element is the total).
+pub(crate) fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut total = 0.0;
+    weights
+        .map(|w| {
+            total += w;
+            total
+        })
+        .collect()
+}
+
+/// Index drawn with probability proportional to its weight, given cumulative weights.
+pub(crate) fn pick(cdf: &[f64], rng: &mut SimRng) -> usize {
+    let total = *cdf.last().expect("invariant: non-empty weights");
+    let u = rng.random::<f64>() * total;
+    cdf.partition_point(|&c| c <= u).min(cdf.len() - 1)
+}

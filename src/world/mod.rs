@@ -1,0 +1,53 @@
+//! A simulated world: genres placed in taste space, a catalogue, and listeners.
+//!
+//! A world is generated once per replicate and then shared read-only by every policy run
+//! on it, which is what makes policy comparisons paired (common random numbers).
+
+mod catalogue;
+mod listeners;
+mod taste;
+
+pub use catalogue::{Artists, Catalogue, Label, Tracks};
+pub use listeners::{Listeners, apportion};
+pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};
+
+use crate::rng::{Purpose, SeedKey};
+use crate::scenario::Scenario;
+
+/// Most tracks a listener's personal library can hold.
+pub const MAX_LIBRARY_SLOTS: usize = 16;
+
+/// Everything fixed about one replicate world.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// Genre centres in taste space, indexed by genre.
+    pub genre_centres: Vec<Taste>,
+    /// Artists and tracks.
+    pub catalogue: Catalogue,
+    /// Listeners.
+    pub listeners: Listeners,
+    /// Listeners per region.
+    pub listeners_by_region: Vec<u32>,
+}
+
+impl World {
+    /// Generates the world of one replicate; `replicate_key` is that replicate's seed node.
+    pub fn generate(scenario: &Scenario, replicate_key: SeedKey) -> Self {
+        let key = replicate_key.purpose(Purpose::World);
+        let mut rng = key.child(0).rng();
+        let genre_centres: Vec<Taste> = scenario
+            .genres
+            .iter()
+            .map(|_| taste::on_sphere(&mut rng, scenario.taste.genre_spread))
+            .collect();
+        let catalogue = Catalogue::generate(scenario, &genre_centres, key.child(1));
+        let listeners = Listeners::generate(scenario, &genre_centres, key.child(2));
+        let listeners_by_region = listeners.count_by_region(scenario.regions.len());
+        Self {
+            genre_centres,
+            catalogue,
+            listeners,
+            listeners_by_region,
+        }
+    }
+}
