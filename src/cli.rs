@@ -1,6 +1,7 @@
 //! Command-line interface: parsing and presentation only; the library does the work.
 
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -133,15 +134,18 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     };
     write_results(&out, &scenario, &batch, &manifest)?;
     if !args.quiet {
-        print_comparison(&scenario, &batch);
-        println!(
+        let mut text = comparison_table(&scenario, &batch);
+        writeln!(
+            text,
             "\nsimulated {} runs ({} replicates × {} policies) in {:.1} s; results in {}",
             batch.runs.len(),
             scenario.replicates,
             scenario.policies.len(),
             elapsed.as_secs_f64(),
             out.display()
-        );
+        )
+        .expect("invariant: writing to a String cannot fail");
+        std::io::stdout().lock().write_all(text.as_bytes())?;
     }
     Ok(())
 }
@@ -163,8 +167,10 @@ const TABLE: &[(&str, &str, f64)] = &[
     ("no1_max_weeks", "max wks No.1", 1.0),
 ];
 
-fn print_comparison(scenario: &Scenario, batch: &BatchOutput) {
-    println!(
+fn comparison_table(scenario: &Scenario, batch: &BatchOutput) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
         "Policy comparison: mean ± 95% CI half-width over {} replicates (weeks after burn-in)",
         scenario.replicates
     );
@@ -174,29 +180,27 @@ fn print_comparison(scenario: &Scenario, batch: &BatchOutput) {
         .map(|r| r.name.as_str())
         .chain(["all"]);
     for region in regions {
-        println!("\n{region}");
-        print!("  {:<16}", "policy");
+        let _ = write!(t, "\n{region}\n  {:<16}", "policy");
         for (_, title, _) in TABLE {
-            print!(" {title:>16}");
+            let _ = write!(t, " {title:>16}");
         }
-        println!();
+        let _ = writeln!(t);
         for policy in &scenario.policies {
-            print!("  {:<16}", policy.name);
+            let _ = write!(t, "  {:<16}", policy.name);
             for (metric, _, scale) in TABLE {
-                match batch.summary_of(&policy.name, region, metric) {
-                    Some(s) if s.n > 1 => {
-                        let cell = format!(
-                            "{:.2} ± {:.2}",
-                            s.mean * scale,
-                            (s.ci_high - s.mean) * scale
-                        );
-                        print!(" {cell:>16}");
-                    }
-                    Some(s) => print!(" {:>16}", format!("{:.2}", s.mean * scale)),
-                    None => print!(" {:>16}", "—"),
-                }
+                let cell = match batch.summary_of(&policy.name, region, metric) {
+                    Some(s) if s.n > 1 => format!(
+                        "{:.2} ± {:.2}",
+                        s.mean * scale,
+                        (s.ci_high - s.mean) * scale
+                    ),
+                    Some(s) => format!("{:.2}", s.mean * scale),
+                    None => "—".to_owned(),
+                };
+                let _ = write!(t, " {cell:>16}");
             }
-            println!();
+            let _ = writeln!(t);
         }
     }
+    t
 }

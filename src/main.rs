@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     match cli::Cli::parse().execute() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // A closed pipe (`chartsim run | head`) is not an error.
             if let Some(io) = err.downcast_ref::<std::io::Error>()
                 && io.kind() == std::io::ErrorKind::BrokenPipe
             {

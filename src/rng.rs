@@ -74,6 +74,15 @@ impl SeedKey {
     }
 }
 
+/// A uniform index in `0..n` from one 32-bit draw (Lemire's multiply-shift, without the
+/// rejection step). Its bias is below `n / 2³²` — under 10⁻⁵ for catalogues of 40,000
+/// tracks — far below the model's other approximations, and it costs one multiply.
+#[inline(always)]
+pub fn fast_index<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
+    debug_assert!(n > 0 && n <= u32::MAX as usize);
+    ((u64::from(rng.next_u32()) * n as u64) >> 32) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +125,20 @@ mod tests {
         }
         // xoshiro256++ output: rotl(s0 + s3, 23) + s0
         s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0])
+    }
+
+    #[test]
+    fn fast_index_is_in_range_and_uniform() {
+        let mut rng = SimRng::seed_from_u64(3);
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[fast_index(&mut rng, 7)] += 1;
+        }
+        // each bucket expects 10,000 (sd ≈ 93); allow 5 sd
+        assert!(
+            counts.iter().all(|&c| (c as i32 - 10_000).abs() < 465),
+            "{counts:?}"
+        );
     }
 
     #[test]

@@ -6,17 +6,19 @@
 //! from the released tracks of the two genres whose centres lie nearest the profile; the
 //! best of them by score form the slate.
 
-use rand::RngExt;
+use rand::Rng;
 
-use super::{DayContext, SlateRequest, admissible};
+use super::{DayContext, SlateRequest};
 use crate::ids::TrackId;
 use crate::rng::SimRng;
 use crate::world::{World, dist2};
 
 /// Candidates sampled per slate position.
-const CANDIDATES_PER_SLOT: usize = 3;
-/// Genres searched around the profile.
+const CANDIDATES_PER_SLOT: usize = 2;
+/// Genres searched around the profile (the candidate draw uses one bit to pick one).
 const GENRES_SEARCHED: usize = 2;
+/// Longest slate the scenario validation allows.
+const MAX_SLATE: usize = 50;
 
 /// Day state of the content scorer: how many tracks of each genre are out.
 #[derive(Clone, Debug, Default)]
@@ -47,30 +49,31 @@ impl ContentDay {
     ) {
         let nearest = nearest_genres(&world.genre_centres, request.profile);
         let tastes = &world.catalogue.tracks.taste;
-        // (score, track) of the best candidates so far, best first; small insertion list.
-        let mut best: Vec<(f32, u32)> = Vec::with_capacity(size + 1);
+        // The best candidates so far, best first (a small sorted array; size ≤ 50).
+        let mut best = [(0f32, 0u32); MAX_SLATE];
+        let mut kept = 0;
         for _ in 0..size * CANDIDATES_PER_SLOT {
-            let genre = nearest[rng.random_range(0..GENRES_SEARCHED)];
+            let draw = rng.next_u64();
+            let genre = nearest[(draw & 1) as usize];
             let out = self.released_by_genre[genre];
             if out == 0 {
                 continue;
             }
-            let t = world.catalogue.by_genre[genre][rng.random_range(0..out)].0;
-            if request.library.contains(&t) || best.iter().any(|&(_, b)| b == t) {
+            let index = (((draw >> 32) * out as u64) >> 32) as usize;
+            let t = world.catalogue.by_genre[genre][index].0;
+            if request.library.contains(t) || best[..kept].iter().any(|&(_, b)| b == t) {
                 continue;
             }
             let score = -dist2(request.profile, &tastes[t as usize]);
-            let at = best.partition_point(|&(s, _)| s >= score);
+            let at = best[..kept].partition_point(|&(s, _)| s >= score);
             if at < size {
-                best.insert(at, (score, t));
-                best.truncate(size);
+                let end = kept.min(size - 1);
+                best.copy_within(at..end, at + 1);
+                best[at] = (score, t);
+                kept = (kept + 1).min(size);
             }
         }
-        for (_, t) in best {
-            if admissible(t, request, slate) {
-                slate.push(TrackId(t));
-            }
-        }
+        slate.extend(best[..kept].iter().map(|&(_, t)| TrackId(t)));
     }
 }
 

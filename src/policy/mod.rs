@@ -23,6 +23,39 @@ use crate::ids::{RegionId, TrackId};
 use crate::rng::SimRng;
 use crate::world::{Taste, World};
 
+/// A listener's library as a slate sees it: the tracks plus a 128-bit mask of hashed
+/// track ids, so most "is it in the library?" questions are answered by one AND.
+#[derive(Clone, Copy, Debug)]
+pub struct LibraryView<'a> {
+    tracks: &'a [u32],
+    mask: u128,
+}
+
+impl<'a> LibraryView<'a> {
+    /// A view of `tracks`.
+    #[inline]
+    pub fn new(tracks: &'a [u32]) -> Self {
+        let mask = tracks.iter().fold(0u128, |m, &t| m | Self::bit(t));
+        Self { tracks, mask }
+    }
+
+    #[inline(always)]
+    fn bit(track: u32) -> u128 {
+        1u128 << (track.wrapping_mul(0x9E37_79B1) >> 25)
+    }
+
+    /// Whether `track` is in the library.
+    #[inline(always)]
+    pub fn contains(&self, track: u32) -> bool {
+        self.mask & Self::bit(track) != 0 && self.tracks.contains(&track)
+    }
+
+    /// The tracks.
+    pub fn tracks(&self) -> &'a [u32] {
+        self.tracks
+    }
+}
+
 /// What a scorer may know about the listener whose slate it fills.
 pub struct SlateRequest<'a> {
     /// The listener's region.
@@ -31,7 +64,7 @@ pub struct SlateRequest<'a> {
     /// played (observed behaviour, not their true taste).
     pub profile: &'a Taste,
     /// Tracks in the listener's library (excluded from the slate).
-    pub library: &'a [u32],
+    pub library: LibraryView<'a>,
 }
 
 /// The day-level state of a policy, shared by all of that day's slates.
@@ -124,5 +157,5 @@ impl Recommender {
 /// Whether `track` may join a slate: not in the library and not already chosen.
 #[inline]
 pub(crate) fn admissible(track: u32, request: &SlateRequest, slate: &[TrackId]) -> bool {
-    !request.library.contains(&track) && !slate.iter().any(|t| t.0 == track)
+    !request.library.contains(track) && !slate.iter().any(|t| t.0 == track)
 }

@@ -1,10 +1,8 @@
 //! The random scorer: every released track equally likely (MusicLab's independent world).
 
-use rand::RngExt;
-
 use super::{DayContext, SlateRequest, admissible};
 use crate::ids::TrackId;
-use crate::rng::SimRng;
+use crate::rng::{SimRng, fast_index};
 
 /// Day state of the random scorer: how many tracks are out.
 #[derive(Clone, Debug, Default)]
@@ -32,7 +30,7 @@ impl RandomDay {
         let mut attempts = 0;
         while slate.len() < size && attempts < size * 8 {
             attempts += 1;
-            let t = rng.random_range(0..self.released) as u32;
+            let t = fast_index(rng, self.released) as u32;
             if admissible(t, request, slate) {
                 slate.push(TrackId(t));
             }

@@ -84,6 +84,7 @@ pub fn run_one(
         for _ in 0..7 {
             sim.step_day();
         }
+        sim.close_week();
         let released = world.catalogue.released(sim.day() - 1);
         let tally = sim.week_tally();
         let key = RowKey {

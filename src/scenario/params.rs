@@ -85,9 +85,13 @@ pub struct ListeningParams {
     pub slate_size: u32,
     /// Tracks a listener keeps in their personal library (at most 16).
     pub library_size: u32,
-    /// Top entries of the region's latest published chart a listener may pick from
-    /// (search and chart browsing).
+    /// Probability that an active listener browses the region's latest published chart on
+    /// a given day (search and chart browsing). Assumption.
+    pub chart_browse_probability: f64,
+    /// Entries a browsing listener picks at random from the chart's head.
     pub chart_picks: u32,
+    /// How far down the published chart browsing reaches (Top N).
+    pub chart_browse_depth: u32,
     /// Recent releases from the listener's home genre that reach them outside the
     /// recommender each active day (radio, friends, browsing new releases).
     pub new_release_picks: u32,
@@ -109,7 +113,9 @@ impl Default for ListeningParams {
             conformity_mean: 0.5,
             slate_size: 10,
             library_size: 12,
-            chart_picks: 5,
+            chart_browse_probability: 0.3,
+            chart_picks: 3,
+            chart_browse_depth: 20,
             new_release_picks: 3,
             new_release_window_days: 28,
             save_probability: 0.15,
@@ -121,7 +127,7 @@ impl Default for ListeningParams {
 /// Weights of the utility a listener derives from a stream (multinomial logit scale).
 ///
 /// `U = −taste·d² + appeal·a + local·[local] + social·c·ln(1 + p) + novelty·2^(−age/h)
-///      + familiarity·ln(1 + f) − satiation·s − position·k`, and the outside option has
+///      + familiarity·f/(f + 5) − wear·f − satiation·s − position·k`, and the outside option has
 /// utility `outside`. See `docs/MODEL.md` for each term.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -140,9 +146,13 @@ pub struct UtilityParams {
     /// Half-life of novelty in days. FACTS.md: 65% of Spotify Top 50 tracks peak within a
     /// week of release (Chartmetric), so novelty fades within weeks.
     pub novelty_half_life_days: f64,
-    /// Weight on familiarity ln(1 + f), f being the listener's decayed play count of a
-    /// library track (people like what they know).
+    /// Weight on familiarity f/(f + 5), f being the listener's decayed play count of a
+    /// library track (people like what they know; the effect saturates).
     pub familiarity: f64,
+    /// Wear-out per unit of familiarity f: with `familiarity`, liking first rises with
+    /// exposure and then falls (the inverted U of exposure and liking), so even favourites
+    /// leave heavy rotation after weeks. Assumption.
+    pub wear: f64,
     /// Weight on satiation s, the listener's recent plays of the track (decays with
     /// `satiation_half_life_days`): replaying a track lowers its utility for a while.
     pub satiation: f64,
@@ -159,13 +169,14 @@ impl Default for UtilityParams {
         Self {
             taste: 1.0,
             appeal: 0.8,
-            local: 0.4,
+            local: 0.25,
             social: 0.35,
             novelty: 1.0,
             novelty_half_life_days: 14.0,
             familiarity: 0.6,
-            satiation: 0.25,
-            satiation_half_life_days: 3.0,
+            wear: 0.02,
+            satiation: 0.12,
+            satiation_half_life_days: 14.0,
             position: 0.08,
             outside: -0.5,
         }

@@ -199,7 +199,14 @@ fn check_listening(c: &Check, raw: &RawScenario) -> Result<()> {
         0,
         MAX_LIBRARY_SLOTS as u32,
     )?;
+    c.real_in(
+        "listening.chart_browse_probability",
+        l.chart_browse_probability,
+        0.0,
+        1.0,
+    )?;
     c.uint_in("listening.chart_picks", l.chart_picks, 0, 20)?;
+    c.uint_in("listening.chart_browse_depth", l.chart_browse_depth, 1, 100)?;
     c.uint_in("listening.new_release_picks", l.new_release_picks, 0, 10)?;
     c.uint_in(
         "listening.new_release_window_days",
@@ -231,6 +238,7 @@ fn check_utility(c: &Check, raw: &RawScenario) -> Result<()> {
         ("utility.social", u.social),
         ("utility.novelty", u.novelty),
         ("utility.familiarity", u.familiarity),
+        ("utility.wear", u.wear),
         ("utility.satiation", u.satiation),
         ("utility.position", u.position),
         ("utility.outside", u.outside),

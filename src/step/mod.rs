@@ -1,9 +1,10 @@
 //! One simulated day: every listener's choices, in parallel, reproducibly.
 //!
-//! This is the hot loop and the only place it lives. Listeners are processed in chunks of
-//! a fixed size ([`CHUNK`], never derived from the thread count); each listener-day draws
-//! from its own generator keyed by (replicate, day, listener), and each chunk counts into
-//! its own integer [`Tally`]. The day's result is therefore identical on 1 or 64 threads.
+//! This is the hot loop and the only place it lives. Listeners are processed in parallel
+//! chunks; each listener-day draws from its own generator keyed by (replicate, day,
+//! listener), and each chunk counts into its own integer [`Tally`] (added together once a
+//! week) and daily stream array (added together once a day). Integer sums do not depend
+//! on order, so the result is identical on 1 or 64 threads and for any chunking.
 //!
 //! A listener's day: decide whether they listen at all; build the choice set (library,
 //! recommender slate, chart picks, new releases) with utilities; draw the day's choice
@@ -15,22 +16,24 @@ mod market;
 mod state;
 mod tally;
 
-use rand::RngExt;
+use rand::Rng;
 use rayon::prelude::*;
 
-pub use choice::{ChoiceSet, MAX_CHOICES, stochastic_round};
+pub use choice::{ChoiceSet, Counts, MAX_CHOICES, stochastic_round};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
-pub use state::{Decay, ListenerState, initial_states};
+pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
 pub use tally::{CHANNELS, Caps, Channel, Tally};
 
 use crate::ids::TrackId;
-use crate::policy::{DayContext, PolicySpec, Recommender, SlateRequest};
-use crate::rng::{Purpose, SeedKey};
+use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
+use crate::rng::{Purpose, SeedKey, fast_index};
 use crate::scenario::Scenario;
 use crate::world::{World, dist2, unit_f32};
 
-/// Listeners per parallel work unit. A constant, so results never depend on thread count.
-pub const CHUNK: usize = 2_048;
+/// Smallest chunk of listeners worth a parallel task.
+const MIN_CHUNK: usize = 2_048;
+/// Most chunks (each holds dense per-track counters, so this bounds memory).
+const MAX_CHUNKS: usize = 32;
 
 /// One policy's simulation of one replicate world, advanced a day at a time.
 pub struct Simulation<'a> {
@@ -40,11 +43,14 @@ pub struct Simulation<'a> {
     market: Market,
     states: Vec<ListenerState>,
     week_genres: Vec<u32>,
+    chunk_size: usize,
     chunk_tallies: Vec<Tally>,
+    chunk_daily: Vec<Vec<u32>>,
     week: Tally,
     daily_streams: Vec<u32>,
     published: Vec<Vec<u32>>,
     decay: Decay,
+    tables: PlayTables,
     listening_key: SeedKey,
     recommender_key: SeedKey,
     day: i32,
@@ -63,7 +69,8 @@ impl<'a> Simulation<'a> {
         let n_regions = scenario.regions.len();
         let n_tracks = world.catalogue.len();
         let n_listeners = world.listeners.len();
-        let n_chunks = n_listeners.div_ceil(CHUNK);
+        let n_chunks = n_listeners.div_ceil(MIN_CHUNK).clamp(1, MAX_CHUNKS);
+        let chunk_size = n_listeners.div_ceil(n_chunks).max(1);
         Self {
             scenario,
             world,
@@ -75,6 +82,8 @@ impl<'a> Simulation<'a> {
                 replicate_key.purpose(Purpose::World).child(3),
             ),
             week_genres: vec![0; n_listeners * scenario.genres.len()],
+            chunk_size,
+            chunk_daily: vec![vec![0; n_regions * n_tracks]; n_chunks],
             chunk_tallies: (0..n_chunks)
                 .map(|_| Tally::new(caps, n_regions, n_tracks))
                 .collect(),
@@ -82,6 +91,7 @@ impl<'a> Simulation<'a> {
             daily_streams: vec![0; n_regions * n_tracks],
             published: vec![Vec::new(); n_regions],
             decay: Decay::new(scenario),
+            tables: PlayTables::new(scenario),
             listening_key: replicate_key.purpose(Purpose::Listening),
             recommender_key: replicate_key.purpose(Purpose::Recommender),
             day: 0,
@@ -93,7 +103,17 @@ impl<'a> Simulation<'a> {
         self.day
     }
 
-    /// Counters of the current chart week so far.
+    /// Adds up the chunks' counters of the week just simulated; read them with
+    /// [`Simulation::week_tally`].
+    pub fn close_week(&mut self) {
+        self.week.clear();
+        for tally in &mut self.chunk_tallies {
+            self.week.absorb(tally);
+            tally.clear();
+        }
+    }
+
+    /// Counters of the last closed chart week.
     pub fn week_tally(&self) -> &Tally {
         &self.week
     }
@@ -108,15 +128,14 @@ impl<'a> Simulation<'a> {
         &self.states
     }
 
-    /// Makes `top` the region's published chart (listeners pick from its head).
+    /// Makes `top` the region's published chart (browsing listeners pick from its head).
     pub fn publish_chart(&mut self, region: usize, top: impl Iterator<Item = TrackId>) {
-        let picks = self.scenario.listening.chart_picks as usize;
+        let picks = self.scenario.listening.chart_browse_depth as usize;
         self.published[region] = top.take(picks).map(|t| t.0).collect();
     }
 
-    /// Zeroes the weekly counters at the start of a new chart week.
+    /// Zeroes the weekly per-listener genre counts at the start of a new chart week.
     pub fn start_week(&mut self) {
-        self.week.clear();
         self.week_genres.fill(0);
     }
 
@@ -146,6 +165,7 @@ impl<'a> Simulation<'a> {
             market: &self.market,
             published: &self.published,
             decay: &self.decay,
+            tables: &self.tables,
             day,
             day_key: self.listening_key.child(day as u64),
             recommender_day_key: self.recommender_key.child(day as u64),
@@ -153,32 +173,44 @@ impl<'a> Simulation<'a> {
             outside_weight: (self.scenario.utility.outside as f32).exp(),
         };
         let genres = self.scenario.genres.len();
+        let chunk_size = self.chunk_size;
         self.states
-            .par_chunks_mut(CHUNK)
-            .zip(self.week_genres.par_chunks_mut(CHUNK * genres))
-            .zip(self.chunk_tallies.par_iter_mut())
+            .par_chunks_mut(chunk_size)
+            .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
+            .zip(
+                self.chunk_tallies
+                    .par_iter_mut()
+                    .zip(self.chunk_daily.par_iter_mut()),
+            )
             .enumerate()
-            .for_each(|(chunk, ((states, week_genres), tally))| {
-                tally.clear();
-                let mut scratch = Scratch::default();
+            .for_each(|(chunk, ((states, week_genres), (tally, daily)))| {
+                daily.fill(0);
+                let mut scratch = Scratch {
+                    choices: ChoiceSet::default(),
+                    counts: [0; MAX_CHOICES + 1],
+                    slate: Vec::new(),
+                    plays: Vec::new(),
+                };
                 for (i, state) in states.iter_mut().enumerate() {
                     let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
-                    shared.listener_day(chunk * CHUNK + i, state, genres_of, tally, &mut scratch);
+                    let out = Counters {
+                        tally: &mut *tally,
+                        daily: &mut daily[..],
+                    };
+                    shared.listener_day(
+                        chunk * chunk_size + i,
+                        state,
+                        genres_of,
+                        out,
+                        &mut scratch,
+                    );
                 }
             });
 
         self.daily_streams.fill(0);
-        let mut streams = vec![0; n_tracks];
-        for tally in &self.chunk_tallies {
-            self.week.absorb(tally);
-            for r in 0..n_regions {
-                tally.streams_into(r, &mut streams);
-                for (d, s) in self.daily_streams[r * n_tracks..(r + 1) * n_tracks]
-                    .iter_mut()
-                    .zip(&streams)
-                {
-                    *d += s;
-                }
+        for daily in &self.chunk_daily {
+            for (d, s) in self.daily_streams.iter_mut().zip(daily) {
+                *d += s;
             }
         }
         self.market.record_day(day, &self.daily_streams);
@@ -202,11 +234,17 @@ fn new_release_ranges(scenario: &Scenario, world: &World, day: i32) -> Vec<(usiz
         .collect()
 }
 
+/// Where a chunk's listeners count their plays.
+struct Counters<'c> {
+    tally: &'c mut Tally,
+    /// Today's streams, `[region][track]`.
+    daily: &'c mut [u32],
+}
+
 /// Per-chunk buffers reused across listeners (nothing allocates per listener).
-#[derive(Default)]
 struct Scratch {
     choices: ChoiceSet,
-    counts: Vec<u32>,
+    counts: Counts,
     slate: Vec<TrackId>,
     plays: Vec<(u32, u32, Channel)>,
 }
@@ -219,6 +257,7 @@ struct DayShared<'s> {
     market: &'s Market,
     published: &'s [Vec<u32>],
     decay: &'s Decay,
+    tables: &'s PlayTables,
     day: i32,
     day_key: SeedKey,
     recommender_day_key: SeedKey,
@@ -233,9 +272,10 @@ impl DayShared<'_> {
         l: usize,
         state: &mut ListenerState,
         week_genres: &mut [u32],
-        tally: &mut Tally,
+        out: Counters,
         scratch: &mut Scratch,
     ) {
+        let Counters { tally, daily } = out;
         let listening = &self.scenario.listening;
         let utility = &self.scenario.utility;
         let listeners = &self.world.listeners;
@@ -258,11 +298,15 @@ impl DayShared<'_> {
                 - taste_weight * dist2(taste, &tracks.taste[t as usize])
         };
 
+        let library_view = LibraryView::new(state.library());
         let choices = &mut scratch.choices;
         choices.clear();
         let (familiarity_w, satiation_w) = (utility.familiarity as f32, utility.satiation as f32);
+        let wear_w = utility.wear as f32;
         for (k, &t) in state.library().iter().enumerate() {
-            let u = common(t) + familiarity_w * state.familiarity[k].ln_1p()
+            let f = state.familiarity[k];
+            let u = common(t) + familiarity_w * f / (f + FAMILIARITY_HALF_SATURATION)
+                - wear_w * f
                 - satiation_w * state.satiation[k];
             choices.push(t, Channel::Library, u);
         }
@@ -273,7 +317,7 @@ impl DayShared<'_> {
             let request = SlateRequest {
                 region: listeners.region()[l],
                 profile: &state.profile,
-                library: state.library(),
+                library: library_view,
             };
             self.recommender.fill_slate(
                 self.world,
@@ -288,9 +332,17 @@ impl DayShared<'_> {
             }
         }
 
-        for &t in &self.published[region] {
-            if state.slot_of(t).is_none() {
-                choices.push(t, Channel::Chart, common(t));
+        // Chart browsing: the draws are made whether or not the listener browses, so the
+        // listening stream stays aligned across policies (common random numbers).
+        let browses = unit_f32(&mut rng) < listening.chart_browse_probability as f32;
+        let chart = &self.published[region];
+        for _ in 0..listening.chart_picks {
+            let draw = rng.next_u32();
+            if browses && !chart.is_empty() {
+                let t = chart[((u64::from(draw) * chart.len() as u64) >> 32) as usize];
+                if !library_view.contains(t) && !choices.contains(t) {
+                    choices.push(t, Channel::Chart, common(t));
+                }
             }
         }
 
@@ -298,8 +350,8 @@ impl DayShared<'_> {
         let (lo, hi) = self.new_release_ranges[listeners.home_genre()[l].index()];
         for _ in 0..listening.new_release_picks {
             if hi > lo {
-                let t = home[rng.random_range(lo..hi)].0;
-                if state.slot_of(t).is_none() {
+                let t = home[lo + fast_index(&mut rng, hi - lo)].0;
+                if !library_view.contains(t) {
                     choices.push(t, Channel::NewRelease, common(t));
                 }
             }
@@ -307,12 +359,10 @@ impl DayShared<'_> {
 
         // Choice occasions of the day.
         let occasions = stochastic_round(listeners.occasions_per_active_day()[l], &mut rng);
-        scratch.counts.clear();
-        scratch.counts.resize(MAX_CHOICES, 0);
-        let counts: &mut [u32; MAX_CHOICES] = (&mut scratch.counts[..])
-            .try_into()
-            .expect("invariant: MAX_CHOICES long");
-        let outside = choices.sample(occasions, self.outside_weight, &mut rng, counts);
+        let counts = &mut scratch.counts;
+        counts[..=choices.len()].fill(0);
+        choices.sample(occasions, self.outside_weight, &mut rng, counts);
+        let outside = counts[choices.len()];
         tally.occasions[region] += u64::from(occasions);
         tally.outside[region] += u64::from(outside);
 
@@ -337,16 +387,16 @@ impl DayShared<'_> {
         let capacity = listening.library_size as usize;
         for &(t, c, channel) in plays.iter() {
             tally.add_plays(region, premium, t as usize, c);
+            daily[region * tracks.artist.len() + t as usize] += c;
             week_genres[tracks.genre[t as usize].index()] += c;
-            state.observe(&tracks.taste[t as usize], c);
+            state.observe(&tracks.taste[t as usize], self.tables.profile_weight(c));
             if channel == Channel::Library {
                 let slot = state
                     .slot_of(t)
                     .expect("invariant: library items are in the library");
                 state.replay(slot, c);
             } else {
-                let keep = 1.0 - (1.0 - listening.save_probability).powi(c as i32);
-                if rng.random_bool(keep) {
+                if unit_f32(&mut rng) < self.tables.save_probability(c) {
                     state.save(t, c, capacity);
                 }
             }

@@ -8,7 +8,14 @@ use crate::scenario::Scenario;
 use crate::world::{MAX_LIBRARY_SLOTS, TASTE_DIMS, Taste, World, dist2};
 
 /// Weight of one stream in the listener's style profile (exponential moving average).
-const PROFILE_RATE: f32 = 0.05;
+const PROFILE_RATE: f64 = 0.05;
+
+/// Familiarity f enters utility as `familiarity · f / (f + FAMILIARITY_HALF_SATURATION)`:
+/// it rises with plays and saturates, reaching half its weight at 5 (decayed) plays.
+pub const FAMILIARITY_HALF_SATURATION: f32 = 5.0;
+
+/// Daily play counts above this use the last table entry (the weights are ~1 by then).
+const MAX_TABULATED_PLAYS: usize = 64;
 
 /// One listener's state between days.
 #[derive(Clone, Debug)]
@@ -59,7 +66,8 @@ impl ListenerState {
         self.satiation[slot] += plays as f32;
     }
 
-    /// Saves a track to the library, replacing the least familiar one when full.
+    /// Saves a track to the library, replacing the least recently played one (lowest
+    /// satiation) when full.
     pub fn save(&mut self, track: u32, plays: u32, capacity: usize) {
         let len = self.library_len as usize;
         let slot = if len < capacity {
@@ -69,7 +77,7 @@ impl ListenerState {
             return;
         } else {
             (0..len)
-                .min_by(|&a, &b| self.familiarity[a].total_cmp(&self.familiarity[b]))
+                .min_by(|&a, &b| self.satiation[a].total_cmp(&self.satiation[b]))
                 .expect("invariant: full library")
         };
         self.library[slot] = track;
@@ -77,10 +85,10 @@ impl ListenerState {
         self.satiation[slot] = plays as f32;
     }
 
-    /// Moves the style profile towards a streamed track's position.
+    /// Moves the style profile a fraction `w` of the way towards a streamed track's
+    /// position (`w` from [`PlayTables::profile_weight`]).
     #[inline]
-    pub fn observe(&mut self, taste: &Taste, plays: u32) {
-        let w = 1.0 - (1.0 - PROFILE_RATE).powi(plays as i32);
+    pub fn observe(&mut self, taste: &Taste, w: f32) {
         for (p, &x) in self.profile.iter_mut().zip(taste) {
             *p += w * (x - *p);
         }
@@ -111,9 +119,45 @@ impl Decay {
     }
 }
 
+/// Per-play weights tabulated by the number of plays in a day (no `powf` in the hot loop).
+#[derive(Clone, Debug)]
+pub struct PlayTables {
+    profile: Vec<f32>,
+    save: Vec<f32>,
+}
+
+impl PlayTables {
+    /// Tables for the scenario's save probability and the profile rate.
+    pub fn new(scenario: &Scenario) -> Self {
+        let keep = 1.0 - scenario.listening.save_probability;
+        let plays = 0..=MAX_TABULATED_PLAYS as i32;
+        Self {
+            profile: plays
+                .clone()
+                .map(|c| (1.0 - (1.0 - PROFILE_RATE).powi(c)) as f32)
+                .collect(),
+            save: plays.map(|c| (1.0 - keep.powi(c)) as f32).collect(),
+        }
+    }
+
+    /// Profile weight of `plays` streams: `1 − (1 − 0.05)^plays`.
+    #[inline]
+    pub fn profile_weight(&self, plays: u32) -> f32 {
+        self.profile[(plays as usize).min(MAX_TABULATED_PLAYS)]
+    }
+
+    /// Probability that `plays` streams of a new track save it: `1 − (1 − p)^plays`.
+    #[inline]
+    pub fn save_probability(&self, plays: u32) -> f32 {
+        self.save[(plays as usize).min(MAX_TABULATED_PLAYS)]
+    }
+}
+
 /// Initial states: each library holds half its capacity of back-catalogue tracks from the
-/// listener's home genre (the best of a few random picks by appeal and taste match), so a
-/// run does not start from empty libraries. The profile starts at their mean position.
+/// listener's home genre, chosen by random utility (appeal and taste match plus Gumbel
+/// noise, the same logit model as daily choices), so a run does not start from empty
+/// libraries and listeners of one genre do not all start with the same favourites. The
+/// profile starts near their mean position.
 pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<ListenerState> {
     use rand::RngExt;
     let capacity = scenario.listening.library_size as usize;
@@ -140,10 +184,9 @@ pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<L
             let mut candidates: Vec<(f32, u32)> = (0..start * 3)
                 .map(|_| {
                     let t = genre[rng.random_range(0..back)].0;
-                    (
-                        tracks.appeal[t as usize] - dist2(taste, &tracks.taste[t as usize]),
-                        t,
-                    )
+                    let gumbel = -(-rng.random::<f32>().max(f32::MIN_POSITIVE).ln()).ln();
+                    let u = tracks.appeal[t as usize] - dist2(taste, &tracks.taste[t as usize]);
+                    (u + gumbel, t)
                 })
                 .collect();
             candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -151,7 +194,7 @@ pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<L
             for &(_, t) in candidates.iter().take(start) {
                 if state.slot_of(t).is_none() {
                     state.save(t, 3, capacity);
-                    state.observe(&tracks.taste[t as usize], 20);
+                    state.observe(&tracks.taste[t as usize], 0.6);
                 }
             }
             state
@@ -175,23 +218,35 @@ mod tests {
     }
 
     #[test]
-    fn full_library_replaces_least_familiar() {
+    fn full_library_replaces_least_recently_played() {
         let mut s = empty();
         s.save(10, 5, 2);
         s.save(11, 2, 2);
-        s.save(12, 1, 2); // full: replaces track 11 (familiarity 2 < 5)
+        s.save(12, 1, 2); // full: replaces track 11 (satiation 2 < 5)
         assert_eq!(s.library(), &[10, 12]);
         assert_eq!(s.familiarity[1], 1.0);
     }
 
     #[test]
     fn profile_moves_towards_played_taste() {
+        let scenario = Scenario::default_scenario();
+        let tables = PlayTables::new(&scenario);
         let mut s = empty();
-        s.observe(&[1.0, 0.0, 0.0, 0.0], 1);
+        s.observe(&[1.0, 0.0, 0.0, 0.0], tables.profile_weight(1));
         // one play moves it by PROFILE_RATE = 0.05 of the distance
         assert!((s.profile[0] - 0.05).abs() < 1e-6);
-        s.observe(&[1.0, 0.0, 0.0, 0.0], 2);
+        s.observe(&[1.0, 0.0, 0.0, 0.0], tables.profile_weight(2));
         // two plays: weight 1 − 0.95² = 0.0975 of the remaining 0.95 → 0.05 + 0.092625
         assert!((s.profile[0] - 0.142625).abs() < 1e-6);
+    }
+
+    #[test]
+    fn save_probability_compounds_per_play() {
+        let scenario = Scenario::default_scenario(); // save_probability 0.15
+        let tables = PlayTables::new(&scenario);
+        assert!((tables.save_probability(1) - 0.15).abs() < 1e-6);
+        // 1 − 0.85³ = 1 − 0.614125 = 0.385875
+        assert!((tables.save_probability(3) - 0.385875).abs() < 1e-6);
+        assert_eq!(tables.save_probability(0), 0.0);
     }
 }
