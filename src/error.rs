@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The scenario file could not be read.
-    #[error("cannot read scenario '{path}': {source}")]
+    #[error("cannot read scenario '{path}'")]
     ReadScenario {
         /// The file that was asked for.
         path: PathBuf,
@@ -35,7 +35,7 @@ pub enum Error {
         message: String,
     },
     /// Writing results failed.
-    #[error("cannot write results to '{path}': {source}")]
+    #[error("cannot write results to '{path}'")]
     WriteResults {
         /// The file or directory being written.
         path: PathBuf,

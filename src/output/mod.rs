@@ -29,6 +29,7 @@ pub fn write_results(
 ) -> Result<()> {
     check_replaceable(dir)?;
     let staging = staging_path(dir);
+    // Errors name the directory the user asked for, not the hidden staging path.
     let result = (|| {
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| io(&staging, e))?;
@@ -46,13 +47,25 @@ pub fn write_results(
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    result
+    result.map_err(|e| match e {
+        Error::WriteResults { source, .. } => Error::WriteResults {
+            path: dir.to_owned(),
+            source,
+        },
+        other => other,
+    })
 }
 
-/// Fails if `dir` exists and is neither empty nor an earlier chartsim result.
+/// Checked before a run starts, so a bad `--out` fails in seconds, not after the
+/// simulation: fails if `dir` exists and is neither empty nor an earlier chartsim result,
+/// or if its parent cannot be created.
 pub fn check_replaceable(dir: &Path) -> Result<()> {
     if !dir.exists() {
-        return Ok(());
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return fs::create_dir_all(parent).map_err(|e| io(dir, e));
     }
     let is_dir = dir.is_dir();
     let empty = is_dir && fs::read_dir(dir).map_err(|e| io(dir, e))?.next().is_none();

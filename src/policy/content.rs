@@ -48,7 +48,6 @@ impl ContentDay {
         slate: &mut Vec<TrackId>,
     ) {
         let nearest = nearest_genres(&world.genre_centres, request.profile);
-        let tastes = &world.catalogue.tracks.taste;
         // The best candidates so far, best first (a small sorted array; size ≤ 50).
         let mut best = [(0f32, 0u32); MAX_SLATE];
         let mut kept = 0;
@@ -60,18 +59,20 @@ impl ContentDay {
                 continue;
             }
             let index = (((draw >> 32) * out as u64) >> 32) as usize;
-            let t = world.catalogue.by_genre[genre][index].0;
-            if request.library.contains(t) || best[..kept].iter().any(|&(_, b)| b == t) {
+            let entry = &world.catalogue.by_genre_taste[genre][index];
+            let t = entry.track.0;
+            let score = -dist2(request.profile, &entry.taste);
+            let at = best[..kept].partition_point(|&(s, _)| s >= score);
+            if at >= size
+                || request.library.contains(t)
+                || best[..kept].iter().any(|&(_, b)| b == t)
+            {
                 continue;
             }
-            let score = -dist2(request.profile, &tastes[t as usize]);
-            let at = best[..kept].partition_point(|&(s, _)| s >= score);
-            if at < size {
-                let end = kept.min(size - 1);
-                best.copy_within(at..end, at + 1);
-                best[at] = (score, t);
-                kept = (kept + 1).min(size);
-            }
+            let end = kept.min(size - 1);
+            best.copy_within(at..end, at + 1);
+            best[at] = (score, t);
+            kept = (kept + 1).min(size);
         }
         slate.extend(best[..kept].iter().map(|&(_, t)| TrackId(t)));
     }

@@ -76,7 +76,9 @@ pub struct ListeningParams {
     /// active 10% of listeners make about a third of all streams. Assumption.
     pub activity_sigma: f64,
     /// Probability that a listener listens at all on a given day; activity on active days
-    /// is scaled up so the daily mean stays `streams_per_day`. Assumption.
+    /// is scaled up so the daily mean stays `streams_per_day`. 0.5 is in line with the
+    /// daily-to-monthly active user ratios of about 0.4–0.5 that streaming services report
+    /// (assumption: no figure in FACTS.md).
     pub active_day_share: f64,
     /// Mean conformity in [0, 1]: how much a listener weighs social proof (popularity).
     /// Listeners draw theirs from a Beta distribution with this mean. Assumption.
@@ -109,7 +111,7 @@ impl Default for ListeningParams {
         Self {
             streams_per_day: 19.0,
             activity_sigma: 1.0,
-            active_day_share: 0.7,
+            active_day_share: 0.5,
             conformity_mean: 0.5,
             slate_size: 10,
             library_size: 12,

@@ -20,6 +20,8 @@ pub struct ChoiceSet {
     cumulative: [f32; MAX_CHOICES],
     len: usize,
     total: f32,
+    /// Bloom-style mask of hashed track ids, so most membership tests are one AND.
+    mask: u128,
 }
 
 impl Default for ChoiceSet {
@@ -30,8 +32,14 @@ impl Default for ChoiceSet {
             cumulative: [0.0; MAX_CHOICES],
             len: 0,
             total: 0.0,
+            mask: 0,
         }
     }
+}
+
+#[inline(always)]
+fn bit(track: u32) -> u128 {
+    1u128 << (track.wrapping_mul(0x9E37_79B1) >> 25)
 }
 
 impl ChoiceSet {
@@ -40,12 +48,16 @@ impl ChoiceSet {
     pub fn clear(&mut self) {
         self.len = 0;
         self.total = 0.0;
+        self.mask = 0;
     }
 
-    /// Adds an item with utility `utility`.
+    /// Adds an item with utility `utility`. The caller ensures the track is not already
+    /// in the set (see [`ChoiceSet::contains`]), so each track appears once.
     #[inline]
     pub fn push(&mut self, track: u32, channel: Channel, utility: f32) {
         debug_assert!(self.len < MAX_CHOICES);
+        debug_assert!(!self.contains(track), "track {track} pushed twice");
+        self.mask |= bit(track);
         self.total += utility.exp();
         self.track[self.len] = track;
         self.channel[self.len] = channel;
@@ -80,7 +92,7 @@ impl ChoiceSet {
     /// Whether `track` is already in the set.
     #[inline]
     pub fn contains(&self, track: u32) -> bool {
-        self.track[..self.len].contains(&track)
+        self.mask & bit(track) != 0 && self.track[..self.len].contains(&track)
     }
 
     /// Samples `occasions` choices. Adds each item's count to `counts[i]` and the number of
@@ -114,7 +126,8 @@ impl ChoiceSet {
         let per_weight = buckets as f32 / grand;
         let mut first_bucket = [0u8; 2 * (MAX_CHOICES + 1) + 1];
         for &c in &cumulative[..len] {
-            first_bucket[((c * per_weight).ceil() as usize).min(buckets)] += 1;
+            // ⌈y⌉ as ⌊y⌋ + 1: differs only for integral y, which the draw's steps correct.
+            first_bucket[((c * per_weight) as usize + 1).min(buckets)] += 1;
         }
         let mut guide = [0u8; 2 * (MAX_CHOICES + 1)];
         let mut passed = 0u8;

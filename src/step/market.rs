@@ -6,14 +6,15 @@
 //! library state, slate position).
 
 use crate::scenario::Scenario;
-use crate::world::World;
+use crate::world::{Taste, World};
 
 /// Days of daily streams kept (the longest window any scorer may use).
 pub const RING_DAYS: usize = 28;
 /// Days of plays behind social proof.
 pub const SOCIAL_WINDOW_DAYS: usize = 7;
 
-/// Day-shared utility terms of one track in one region.
+/// Day-shared utility terms of one track in one region, packed with the track's taste
+/// position so that scoring a choice item touches one cache line.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TrackTerms {
     /// `appeal·a + local·1[local] + novelty·2^(−age/h)`; `NEG_INFINITY` before release.
@@ -21,6 +22,8 @@ pub struct TrackTerms {
     /// `social·ln(1 + p)`, p = streams in the region over 7 days per 1,000 listeners; the
     /// listener multiplies it by their conformity.
     pub social: f32,
+    /// The track's position in taste space.
+    pub taste: Taste,
 }
 
 /// Rolling windows of observed streams and the day's track terms.
@@ -33,6 +36,7 @@ pub struct Market {
     policy_window: Vec<u32>,
     policy_window_days: usize,
     terms: Vec<TrackTerms>,
+    shared_base: Vec<f64>,
     per_thousand: Vec<f32>,
 }
 
@@ -49,6 +53,7 @@ impl Market {
             policy_window: vec![0; cells],
             policy_window_days: policy_window_days as usize,
             terms: vec![TrackTerms::default(); cells],
+            shared_base: Vec::with_capacity(n_tracks),
             per_thousand: world
                 .listeners_by_region
                 .iter()
@@ -87,31 +92,35 @@ impl Market {
         let u = &scenario.utility;
         let tracks = &world.catalogue.tracks;
         let novelty_rate = std::f64::consts::LN_2 / u.novelty_half_life_days;
+        // Region-independent part first (one exp per track, not per region and track).
+        self.shared_base.clear();
+        self.shared_base.extend((0..released).map(|t| {
+            let age = f64::from(day - tracks.release_day[t]);
+            u.appeal * f64::from(tracks.appeal[t]) + u.novelty * (-novelty_rate * age).exp()
+        }));
         for r in 0..self.n_regions {
-            let row = r * self.n_tracks;
+            let row = &mut self.terms[r * self.n_tracks..(r + 1) * self.n_tracks];
+            let window = &self.social_window[r * self.n_tracks..(r + 1) * self.n_tracks];
             let per_thousand = self.per_thousand[r];
-            for t in 0..self.n_tracks {
-                let terms = &mut self.terms[row + t];
+            for (t, terms) in row.iter_mut().enumerate() {
                 if t >= released {
                     *terms = TrackTerms {
                         base: f32::NEG_INFINITY,
                         social: 0.0,
+                        taste: tracks.taste[t],
                     };
                     continue;
                 }
-                let age = f64::from(day - tracks.release_day[t]);
                 let local = if tracks.origin[t].index() == r {
                     u.local
                 } else {
                     0.0
                 };
-                let base = u.appeal * f64::from(tracks.appeal[t])
-                    + local
-                    + u.novelty * (-novelty_rate * age).exp();
-                let p = self.social_window[row + t] as f32 * per_thousand;
+                let p = window[t] as f32 * per_thousand;
                 *terms = TrackTerms {
-                    base: base as f32,
+                    base: (self.shared_base[t] + local) as f32,
                     social: u.social as f32 * p.ln_1p(),
+                    taste: tracks.taste[t],
                 };
             }
         }

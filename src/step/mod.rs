@@ -22,7 +22,7 @@ use rayon::prelude::*;
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, stochastic_round};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
-pub use tally::{CHANNELS, Caps, Channel, Tally};
+pub use tally::{CHANNELS, Caps, Channel, ChunkTally, Tally};
 
 use crate::ids::TrackId;
 use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
@@ -44,8 +44,7 @@ pub struct Simulation<'a> {
     states: Vec<ListenerState>,
     week_genres: Vec<u32>,
     chunk_size: usize,
-    chunk_tallies: Vec<Tally>,
-    chunk_daily: Vec<Vec<u32>>,
+    chunk_tallies: Vec<ChunkTally>,
     week: Tally,
     daily_streams: Vec<u32>,
     published: Vec<Vec<u32>>,
@@ -83,9 +82,8 @@ impl<'a> Simulation<'a> {
             ),
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
-            chunk_daily: vec![vec![0; n_regions * n_tracks]; n_chunks],
             chunk_tallies: (0..n_chunks)
-                .map(|_| Tally::new(caps, n_regions, n_tracks))
+                .map(|_| ChunkTally::new(caps, n_regions, n_tracks))
                 .collect(),
             week: Tally::new(caps, n_regions, n_tracks),
             daily_streams: vec![0; n_regions * n_tracks],
@@ -177,14 +175,9 @@ impl<'a> Simulation<'a> {
         self.states
             .par_chunks_mut(chunk_size)
             .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
-            .zip(
-                self.chunk_tallies
-                    .par_iter_mut()
-                    .zip(self.chunk_daily.par_iter_mut()),
-            )
+            .zip(self.chunk_tallies.par_iter_mut())
             .enumerate()
-            .for_each(|(chunk, ((states, week_genres), (tally, daily)))| {
-                daily.fill(0);
+            .for_each(|(chunk, ((states, week_genres), tally))| {
                 let mut scratch = Scratch {
                     choices: ChoiceSet::default(),
                     counts: [0; MAX_CHOICES + 1],
@@ -193,25 +186,19 @@ impl<'a> Simulation<'a> {
                 };
                 for (i, state) in states.iter_mut().enumerate() {
                     let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
-                    let out = Counters {
-                        tally: &mut *tally,
-                        daily: &mut daily[..],
-                    };
                     shared.listener_day(
                         chunk * chunk_size + i,
                         state,
                         genres_of,
-                        out,
+                        tally,
                         &mut scratch,
                     );
                 }
             });
 
         self.daily_streams.fill(0);
-        for daily in &self.chunk_daily {
-            for (d, s) in self.daily_streams.iter_mut().zip(daily) {
-                *d += s;
-            }
+        for tally in &mut self.chunk_tallies {
+            tally.drain_today(&mut self.daily_streams);
         }
         self.market.record_day(day, &self.daily_streams);
         self.day += 1;
@@ -232,13 +219,6 @@ fn new_release_ranges(scenario: &Scenario, world: &World, day: i32) -> Vec<(usiz
             (lo, hi)
         })
         .collect()
-}
-
-/// Where a chunk's listeners count their plays.
-struct Counters<'c> {
-    tally: &'c mut Tally,
-    /// Today's streams, `[region][track]`.
-    daily: &'c mut [u32],
 }
 
 /// Per-chunk buffers reused across listeners (nothing allocates per listener).
@@ -272,10 +252,9 @@ impl DayShared<'_> {
         l: usize,
         state: &mut ListenerState,
         week_genres: &mut [u32],
-        out: Counters,
+        tally: &mut ChunkTally,
         scratch: &mut Scratch,
     ) {
-        let Counters { tally, daily } = out;
         let listening = &self.scenario.listening;
         let utility = &self.scenario.utility;
         let listeners = &self.world.listeners;
@@ -293,9 +272,8 @@ impl DayShared<'_> {
         let terms = self.market.terms(region);
         let taste_weight = utility.taste as f32;
         let common = |t: u32| {
-            let term = terms[t as usize];
-            term.base + conformity * term.social
-                - taste_weight * dist2(taste, &tracks.taste[t as usize])
+            let term = &terms[t as usize];
+            term.base + conformity * term.social - taste_weight * dist2(taste, &term.taste)
         };
 
         let library_view = LibraryView::new(state.library());
@@ -351,7 +329,7 @@ impl DayShared<'_> {
         for _ in 0..listening.new_release_picks {
             if hi > lo {
                 let t = home[lo + fast_index(&mut rng, hi - lo)].0;
-                if !library_view.contains(t) {
+                if !library_view.contains(t) && !choices.contains(t) {
                     choices.push(t, Channel::NewRelease, common(t));
                 }
             }
@@ -366,28 +344,21 @@ impl DayShared<'_> {
         tally.occasions[region] += u64::from(occasions);
         tally.outside[region] += u64::from(outside);
 
-        // Merge items naming the same track (a slate pick that is also on the chart, …):
-        // per-user caps apply to the listener's total plays of a track in the day.
+        // Every track appears once in the choice set, so an item's count is the listener's
+        // plays of that track today (per-user caps apply to exactly that).
+        let premium = listeners.premium()[l];
+        let capacity = listening.library_size as usize;
         let plays = &mut scratch.plays;
         plays.clear();
         for (i, &c) in counts.iter().enumerate().take(choices.len()) {
-            if c == 0 {
-                continue;
-            }
-            let channel = choices.channel(i);
-            tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
-            let t = choices.track(i);
-            match plays.iter_mut().find(|p| p.0 == t) {
-                Some(p) => p.1 += c,
-                None => plays.push((t, c, channel)),
+            if c > 0 {
+                let channel = choices.channel(i);
+                tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
+                plays.push((choices.track(i), c, channel));
             }
         }
-
-        let premium = listeners.premium()[l];
-        let capacity = listening.library_size as usize;
         for &(t, c, channel) in plays.iter() {
             tally.add_plays(region, premium, t as usize, c);
-            daily[region * tracks.artist.len() + t as usize] += c;
             week_genres[tracks.genre[t as usize].index()] += c;
             state.observe(&tracks.taste[t as usize], self.tables.profile_weight(c));
             if channel == Channel::Library {

@@ -1,8 +1,11 @@
 //! Integer counters of a day's or week's listening, laid out densely.
 //!
-//! Each parallel chunk of listeners fills its own [`Tally`]; chunks are then added
-//! together. Integer addition is associative, so the totals do not depend on how many
-//! threads ran or in which order chunks finished.
+//! Each parallel chunk of listeners fills its own [`ChunkTally`], whose counters for one
+//! (region, track) sit together in one cell, so recording a listener's plays of a track
+//! touches a single cache line. Once a week the chunks are added into a [`Tally`], laid
+//! out as one contiguous array per (cap, account type, region), which is what chart
+//! compilation and metrics read. Integer addition is associative, so the totals do not
+//! depend on how many threads ran or in which order chunks finished.
 
 use crate::chart::RuleSet;
 
@@ -100,15 +103,6 @@ impl Tally {
         ((cap * 2 + premium as usize) * self.n_regions + region) * self.n_tracks
     }
 
-    /// Records one listener's `plays` streams of `track` on one day.
-    #[inline]
-    pub fn add_plays(&mut self, region: usize, premium: bool, track: usize, plays: u32) {
-        for k in 0..self.caps.len() {
-            let at = self.offset(k, premium, region) + track;
-            self.counted[at] += plays.min(self.caps[k]);
-        }
-    }
-
     /// Counted streams per track for one cap index, account type and region.
     pub fn counted(&self, cap: usize, premium: bool, region: usize) -> &[u32] {
         let at = self.offset(cap, premium, region);
@@ -126,18 +120,26 @@ impl Tally {
         }
     }
 
-    /// Adds another tally's counts into this one.
-    pub fn absorb(&mut self, other: &Tally) {
-        for (a, b) in self.counted.iter_mut().zip(&other.counted) {
+    /// Adds a chunk's week of counts into this tally.
+    pub fn absorb(&mut self, chunk: &ChunkTally) {
+        let cells = self.n_regions * self.n_tracks;
+        for k in 0..self.caps.len() {
+            for premium in [false, true] {
+                let slot = 2 * k + usize::from(premium);
+                let at = self.offset(k, premium, 0);
+                let dest = &mut self.counted[at..at + cells];
+                for (d, cell) in dest.iter_mut().zip(chunk.cells.chunks_exact(chunk.cell)) {
+                    *d += cell[slot];
+                }
+            }
+        }
+        for (a, b) in self.channel_streams.iter_mut().zip(&chunk.channel_streams) {
             *a += b;
         }
-        for (a, b) in self.channel_streams.iter_mut().zip(&other.channel_streams) {
+        for (a, b) in self.occasions.iter_mut().zip(&chunk.occasions) {
             *a += b;
         }
-        for (a, b) in self.occasions.iter_mut().zip(&other.occasions) {
-            *a += b;
-        }
-        for (a, b) in self.outside.iter_mut().zip(&other.outside) {
+        for (a, b) in self.outside.iter_mut().zip(&chunk.outside) {
             *a += b;
         }
     }
@@ -156,6 +158,66 @@ impl Tally {
     }
 }
 
+/// One chunk's counters: per (region, track) a cell of `[cap][premium]` counted streams
+/// for the week plus today's uncapped streams; channel totals as in [`Tally`].
+#[derive(Clone, Debug)]
+pub struct ChunkTally {
+    n_tracks: usize,
+    caps: Vec<u32>,
+    cell: usize,
+    cells: Vec<u32>,
+    /// `[region][channel]` streams this week.
+    pub channel_streams: Vec<u64>,
+    /// `[region]` choice occasions this week.
+    pub occasions: Vec<u64>,
+    /// `[region]` occasions on which the outside option was chosen this week.
+    pub outside: Vec<u64>,
+}
+
+impl ChunkTally {
+    /// Zeroed counters.
+    pub fn new(caps: &Caps, n_regions: usize, n_tracks: usize) -> Self {
+        let cell = caps.len() * 2 + 1;
+        Self {
+            n_tracks,
+            caps: caps.values().to_vec(),
+            cell,
+            cells: vec![0; n_regions * n_tracks * cell],
+            channel_streams: vec![0; n_regions * CHANNELS],
+            occasions: vec![0; n_regions],
+            outside: vec![0; n_regions],
+        }
+    }
+
+    /// Records one listener's `plays` streams of `track` on one day.
+    #[inline]
+    pub fn add_plays(&mut self, region: usize, premium: bool, track: usize, plays: u32) {
+        let at = (region * self.n_tracks + track) * self.cell;
+        let cell = &mut self.cells[at..at + self.cell];
+        for (k, &cap) in self.caps.iter().enumerate() {
+            cell[2 * k + usize::from(premium)] += plays.min(cap);
+        }
+        cell[self.cell - 1] += plays;
+    }
+
+    /// Adds today's uncapped streams (`[region][track]`) into `daily` and resets them.
+    pub fn drain_today(&mut self, daily: &mut [u32]) {
+        let today = self.cell - 1;
+        for (d, cell) in daily.iter_mut().zip(self.cells.chunks_exact_mut(self.cell)) {
+            *d += cell[today];
+            cell[today] = 0;
+        }
+    }
+
+    /// Sets every counter to zero, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.cells.fill(0);
+        self.channel_streams.fill(0);
+        self.occasions.fill(0);
+        self.outside.fill(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,9 +226,14 @@ mod tests {
     fn caps_apply_per_listener_day() {
         let caps = Caps::from_rules([RuleSet::uk(), RuleSet::melon(), RuleSet::raw()].iter());
         assert_eq!(caps.values(), &[u32::MAX, 10, 1]);
+        let mut chunk = ChunkTally::new(&caps, 1, 3);
+        chunk.add_plays(0, true, 2, 25); // a fan replaying 25 times in a day
+        chunk.add_plays(0, true, 2, 4);
+        let mut daily = vec![0; 3];
+        chunk.drain_today(&mut daily);
+        assert_eq!(daily, vec![0, 0, 29]);
         let mut t = Tally::new(&caps, 1, 3);
-        t.add_plays(0, true, 2, 25); // a fan replaying 25 times in a day
-        t.add_plays(0, true, 2, 4);
+        t.absorb(&chunk);
         // uncapped 29; UK cap 10 → 10 + 4 = 14; Melon cap 1 → 1 + 1 = 2
         assert_eq!(t.counted(caps.index_of(None), true, 0)[2], 29);
         assert_eq!(t.counted(caps.index_of(Some(10)), true, 0)[2], 14);

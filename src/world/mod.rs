@@ -7,7 +7,7 @@ mod catalogue;
 mod listeners;
 mod taste;
 
-pub use catalogue::{Artists, Catalogue, Label, Tracks};
+pub use catalogue::{Artists, Catalogue, Label, TasteEntry, Tracks};
 pub use listeners::{Listeners, apportion};
 pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};
 
