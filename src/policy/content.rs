@@ -17,8 +17,8 @@ use crate::world::{World, dist2};
 const CANDIDATES_PER_SLOT: usize = 2;
 /// Genres searched around the profile (the candidate draw uses one bit to pick one).
 const GENRES_SEARCHED: usize = 2;
-/// Longest slate the scenario validation allows.
-const MAX_SLATE: usize = 50;
+/// Most candidates scored for one slate (slates are at most 50 long).
+const MAX_CANDIDATES: usize = 50 * CANDIDATES_PER_SLOT;
 
 /// Day state of the content scorer: how many tracks of each genre are out.
 #[derive(Clone, Debug, Default)]
@@ -48,10 +48,12 @@ impl ContentDay {
         slate: &mut Vec<TrackId>,
     ) {
         let nearest = nearest_genres(&world.genre_centres, request.profile);
-        // The best candidates so far, best first (a small sorted array; size ≤ 50).
-        let mut best = [(0f32, 0u32); MAX_SLATE];
-        let mut kept = 0;
-        for _ in 0..size * CANDIDATES_PER_SLOT {
+        // Score every candidate, then sort once: cheaper than keeping a sorted list, whose
+        // data-dependent branches mispredict on every insertion.
+        let n = (size * CANDIDATES_PER_SLOT).min(MAX_CANDIDATES);
+        let mut candidates = [0u64; MAX_CANDIDATES];
+        let mut drawn = 0;
+        for _ in 0..n {
             let draw = rng.next_u64();
             let genre = nearest[(draw & 1) as usize];
             let out = self.released_by_genre[genre];
@@ -60,22 +62,31 @@ impl ContentDay {
             }
             let index = (((draw >> 32) * out as u64) >> 32) as usize;
             let entry = &world.catalogue.by_genre_taste[genre][index];
-            let t = entry.track.0;
-            let score = -dist2(request.profile, &entry.taste);
-            let at = best[..kept].partition_point(|&(s, _)| s >= score);
-            if at >= size
-                || request.library.contains(t)
-                || best[..kept].iter().any(|&(_, b)| b == t)
-            {
-                continue;
-            }
-            let end = kept.min(size - 1);
-            best.copy_within(at..end, at + 1);
-            best[at] = (score, t);
-            kept = (kept + 1).min(size);
+            candidates[drawn] = sort_key(dist2(request.profile, &entry.taste), entry.track.0);
+            drawn += 1;
         }
-        slate.extend(best[..kept].iter().map(|&(_, t)| TrackId(t)));
+        let candidates = &mut candidates[..drawn];
+        // Nearest first; ties (and repeated draws of one track) ordered by track id.
+        candidates.sort_unstable();
+        let mut previous = None;
+        for &key in candidates.iter() {
+            if slate.len() == size {
+                break;
+            }
+            let t = key as u32;
+            if previous != Some(t) && !request.library.contains(t) {
+                slate.push(TrackId(t));
+            }
+            previous = Some(t);
+        }
     }
+}
+
+/// A key that sorts by distance (ascending; distances are non-negative, so their IEEE
+/// bits order like the numbers) and then by track id, compared in one instruction.
+#[inline]
+fn sort_key(distance2: f32, track: u32) -> u64 {
+    (u64::from(distance2.to_bits()) << 32) | u64::from(track)
 }
 
 /// Indices of the genre centres nearest to `profile` (ties: lower index).
@@ -101,6 +112,13 @@ fn nearest_genres(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_keys_order_by_distance_then_track() {
+        assert!(sort_key(0.5, 9) < sort_key(1.5, 1));
+        assert!(sort_key(2.0, 3) < sort_key(2.0, 4));
+        assert!(sort_key(0.0, 7) < sort_key(f32::MIN_POSITIVE, 0));
+    }
 
     #[test]
     fn nearest_genres_are_sorted_by_distance() {

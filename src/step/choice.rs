@@ -6,6 +6,8 @@
 //! cumulative weight table and each draw is a binary search.
 
 use super::tally::Channel;
+use rand::Rng;
+
 use crate::rng::SimRng;
 use crate::world::unit_f32;
 
@@ -17,9 +19,8 @@ pub const MAX_CHOICES: usize = 96;
 pub struct ChoiceSet {
     track: [u32; MAX_CHOICES],
     channel: [Channel; MAX_CHOICES],
-    cumulative: [f32; MAX_CHOICES],
+    utility: [f32; MAX_CHOICES],
     len: usize,
-    total: f32,
     /// Bloom-style mask of hashed track ids, so most membership tests are one AND.
     mask: u128,
 }
@@ -29,9 +30,8 @@ impl Default for ChoiceSet {
         Self {
             track: [0; MAX_CHOICES],
             channel: [Channel::Slate; MAX_CHOICES],
-            cumulative: [0.0; MAX_CHOICES],
+            utility: [0.0; MAX_CHOICES],
             len: 0,
-            total: 0.0,
             mask: 0,
         }
     }
@@ -47,7 +47,6 @@ impl ChoiceSet {
     #[inline]
     pub fn clear(&mut self) {
         self.len = 0;
-        self.total = 0.0;
         self.mask = 0;
     }
 
@@ -58,10 +57,9 @@ impl ChoiceSet {
         debug_assert!(self.len < MAX_CHOICES);
         debug_assert!(!self.contains(track), "track {track} pushed twice");
         self.mask |= bit(track);
-        self.total += utility.exp();
         self.track[self.len] = track;
         self.channel[self.len] = channel;
-        self.cumulative[self.len] = self.total;
+        self.utility[self.len] = utility;
         self.len += 1;
     }
 
@@ -115,10 +113,18 @@ impl ChoiceSet {
             return;
         }
         let len = self.len;
-        let grand = self.total + outside_weight;
-        // Cumulative weights with sentinels: index `len` is the outside option.
+        // Logit weights exp(U) in one pass (vectorised), then their running sums, with
+        // sentinels: index `len` is the outside option.
         let mut cumulative = [f32::INFINITY; MAX_CHOICES + 3];
-        cumulative[..len].copy_from_slice(&self.cumulative[..len]);
+        for (c, &u) in cumulative[..len].iter_mut().zip(&self.utility[..len]) {
+            *c = fast_exp(u);
+        }
+        let mut total = 0.0;
+        for c in &mut cumulative[..len] {
+            total += *c;
+            *c = total;
+        }
+        let grand = total + outside_weight;
         let buckets = 2 * (len + 1);
         // guide[j] = number of items whose cumulative weight is at most the start of bucket
         // j (= the first item passing it): item i counts from bucket ⌈cᵢ / step⌉ on. Built
@@ -135,26 +141,85 @@ impl ChoiceSet {
             passed += n;
             *g = passed;
         }
-        let scale = buckets as f32;
-        for _ in 0..occasions {
-            let u = unit_f32(rng);
-            let x = u * grand;
-            let mut i = usize::from(guide[((u * scale) as usize).min(buckets - 1)]);
-            // The guide may be one off where rounding puts x and a bucket start on either side
-            // of a cumulative weight: one step back, then forward, corrects it.
-            i -= usize::from(i > 0 && cumulative[i - 1] > x);
-            i += usize::from(cumulative[i] <= x);
-            i += usize::from(cumulative[i] <= x);
-            while cumulative[i] <= x {
-                i += 1;
-            }
-            counts[i] += 1;
+        let table = Guide {
+            cumulative: &cumulative,
+            guide: &guide,
+            buckets,
+            scale: buckets as f32,
+            grand,
+        };
+        // Two 24-bit uniforms from each 64-bit draw.
+        for _ in 0..occasions / 2 {
+            let bits = rng.next_u64();
+            counts[table.locate(UNIT_24 * (bits >> 40) as f32)] += 1;
+            counts[table.locate(UNIT_24 * ((bits >> 8) & 0xFF_FFFF) as f32)] += 1;
+        }
+        if occasions % 2 == 1 {
+            counts[table.locate(unit_f32(rng))] += 1;
         }
     }
 }
 
+/// A built guide table over cumulative weights (see [`ChoiceSet::sample`]).
+struct Guide<'g> {
+    cumulative: &'g [f32; MAX_CHOICES + 3],
+    guide: &'g [u8; 2 * (MAX_CHOICES + 1)],
+    buckets: usize,
+    scale: f32,
+    grand: f32,
+}
+
+impl Guide<'_> {
+    /// The item (or `len` for the outside option) that the uniform `u` selects.
+    #[inline(always)]
+    fn locate(&self, u: f32) -> usize {
+        let cumulative = self.cumulative;
+        let x = u * self.grand;
+        let mut i = usize::from(self.guide[((u * self.scale) as usize).min(self.buckets - 1)]);
+        // The guide may be one off where rounding puts x and a bucket start on either side
+        // of a cumulative weight: one step back, then forward, corrects it.
+        i -= usize::from(i > 0 && cumulative[i - 1] > x);
+        i += usize::from(cumulative[i] <= x);
+        i += usize::from(cumulative[i] <= x);
+        while cumulative[i] <= x {
+            i += 1;
+        }
+        i
+    }
+}
+
+/// 2⁻²⁴: turns 24 random bits into a uniform in [0, 1).
+const UNIT_24: f32 = 1.0 / (1u32 << 24) as f32;
+
 /// Per-item counts of a day's choices; the slot after the last item counts the outside option.
 pub type Counts = [u32; MAX_CHOICES + 1];
+
+/// `exp(x)` for the logit weights, by Cody–Waite range reduction (x = n·ln 2 + r with
+/// ln 2 split in a high and a low part, |r| ≤ ½·ln 2) and a degree-6 Taylor polynomial for
+/// eʳ: relative error about 2·10⁻⁷ (a few f32 ulps) for x in [−87, 88]. Plain arithmetic,
+/// so it vectorises and gives the same bits on every platform (libm's `expf` may differ
+/// between C libraries).
+#[inline(always)]
+pub fn fast_exp(x: f32) -> f32 {
+    const ROUND: f32 = 12_582_912.0; // 1.5 · 2²³: adding and subtracting rounds to an integer
+    const LN2_HI: f32 = 0.693_145_75; // exact in 15 bits, so n · LN2_HI is exact
+    const LN2_LO: f32 = 1.428_606_8e-6;
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    const C: [f32; 7] = [
+        1.0,
+        1.0,
+        0.5,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+    ];
+    let p = C[0] + r * (C[1] + r * (C[2] + r * (C[3] + r * (C[4] + r * (C[5] + r * C[6])))));
+    let scale = f32::from_bits((((n as i32) + 127) as u32) << 23);
+    p * scale
+}
 
 /// Stochastic rounding: `floor(x)` plus one with probability `frac(x)`; mean exactly `x`.
 #[inline]
@@ -207,6 +272,20 @@ mod tests {
         let mut counts = [0; MAX_CHOICES + 1];
         empty.sample(17, 1.0, &mut rng, &mut counts);
         assert_eq!(counts[0], 17);
+    }
+
+    #[test]
+    fn fast_exp_matches_exp() {
+        let mut worst = 0f64;
+        for i in -8000..=8000 {
+            let x = i as f32 * 0.01; // −80 … 80
+            let exact = f64::from(x).exp();
+            let rel = ((f64::from(fast_exp(x)) - exact) / exact).abs();
+            worst = worst.max(rel);
+        }
+        assert!(worst < 4e-7, "worst relative error {worst:e}");
+        assert_eq!(fast_exp(0.0), 1.0);
+        assert!(fast_exp(-1000.0) > 0.0 && fast_exp(-1000.0) < 1e-37);
     }
 
     #[test]

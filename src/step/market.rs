@@ -24,6 +24,8 @@ pub struct TrackTerms {
     pub social: f32,
     /// The track's position in taste space.
     pub taste: Taste,
+    /// The track's genre index.
+    pub genre: u32,
 }
 
 /// Rolling windows of observed streams and the day's track terms.
@@ -108,6 +110,7 @@ impl Market {
                         base: f32::NEG_INFINITY,
                         social: 0.0,
                         taste: tracks.taste[t],
+                        genre: u32::from(tracks.genre[t].0),
                     };
                     continue;
                 }
@@ -121,6 +124,7 @@ impl Market {
                     base: (self.shared_base[t] + local) as f32,
                     social: u.social as f32 * p.ln_1p(),
                     taste: tracks.taste[t],
+                    genre: u32::from(tracks.genre[t].0),
                 };
             }
         }

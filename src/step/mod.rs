@@ -182,7 +182,6 @@ impl<'a> Simulation<'a> {
                     choices: ChoiceSet::default(),
                     counts: [0; MAX_CHOICES + 1],
                     slate: Vec::new(),
-                    plays: Vec::new(),
                 };
                 for (i, state) in states.iter_mut().enumerate() {
                     let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
@@ -226,7 +225,6 @@ struct Scratch {
     choices: ChoiceSet,
     counts: Counts,
     slate: Vec<TrackId>,
-    plays: Vec<(u32, u32, Channel)>,
 }
 
 /// Read-only inputs shared by every listener on one day.
@@ -258,7 +256,6 @@ impl DayShared<'_> {
         let listening = &self.scenario.listening;
         let utility = &self.scenario.utility;
         let listeners = &self.world.listeners;
-        let tracks = &self.world.catalogue.tracks;
 
         let mut rng = self.day_key.child(l as u64).rng();
         if unit_f32(&mut rng) >= listening.active_day_share as f32 {
@@ -348,28 +345,24 @@ impl DayShared<'_> {
         // plays of that track today (per-user caps apply to exactly that).
         let premium = listeners.premium()[l];
         let capacity = listening.library_size as usize;
-        let plays = &mut scratch.plays;
-        plays.clear();
+        // Library items were pushed first, in slot order, so item i < library_len is
+        // library slot i; replays are recorded before any save can evict a slot.
+        let library_len = state.library().len();
         for (i, &c) in counts.iter().enumerate().take(choices.len()) {
-            if c > 0 {
-                let channel = choices.channel(i);
-                tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
-                plays.push((choices.track(i), c, channel));
+            if c == 0 {
+                continue;
             }
-        }
-        for &(t, c, channel) in plays.iter() {
+            let channel = choices.channel(i);
+            tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
+            let t = choices.track(i);
+            let term = &terms[t as usize];
             tally.add_plays(region, premium, t as usize, c);
-            week_genres[tracks.genre[t as usize].index()] += c;
-            state.observe(&tracks.taste[t as usize], self.tables.profile_weight(c));
-            if channel == Channel::Library {
-                let slot = state
-                    .slot_of(t)
-                    .expect("invariant: library items are in the library");
-                state.replay(slot, c);
-            } else {
-                if unit_f32(&mut rng) < self.tables.save_probability(c) {
-                    state.save(t, c, capacity);
-                }
+            week_genres[term.genre as usize] += c;
+            state.observe(&term.taste, self.tables.profile_weight(c));
+            if i < library_len {
+                state.replay(i, c);
+            } else if unit_f32(&mut rng) < self.tables.save_probability(c) {
+                state.save(t, c, capacity);
             }
         }
     }
