@@ -78,8 +78,12 @@ fn manifest_records_version_seeds_runs_and_resolved_scenario() {
     assert_eq!(names("regions"), tiny::REGIONS.map(|(r, _)| r));
     assert_eq!(names("policies"), tiny::POLICIES);
     // Resolved: keys left out of the file carry their defaults...
-    assert_eq!(s["listening"]["library_size"], 12);
-    assert_eq!(s["utility"]["outside"], -0.5);
+    let defaults = (
+        chartsim::scenario::ListeningParams::default(),
+        chartsim::scenario::UtilityParams::default(),
+    );
+    assert_eq!(s["listening"]["library_size"], defaults.0.library_size);
+    assert_eq!(s["utility"]["outside"], defaults.1.outside);
     // ...relative shares are normalised (catalogue_share 1, 1, 1, 2, 1 → pop is 2/6)...
     let genres = s["genres"].as_array().unwrap();
     let total: f64 = genres

@@ -13,12 +13,13 @@ use crate::ids::TrackId;
 use crate::rng::SimRng;
 use crate::world::{World, dist2};
 
-/// Candidates sampled per slate position.
-const CANDIDATES_PER_SLOT: usize = 2;
+/// Candidates scored per slate position, as a fraction (3/2): a slate of 10 ranks 15 sampled
+/// tracks of the two genres nearest the profile.
+const CANDIDATES_PER_SLOT: (usize, usize) = (3, 2);
 /// Genres searched around the profile (the candidate draw uses one bit to pick one).
 const GENRES_SEARCHED: usize = 2;
 /// Most candidates scored for one slate (slates are at most 50 long).
-const MAX_CANDIDATES: usize = 50 * CANDIDATES_PER_SLOT;
+const MAX_CANDIDATES: usize = 50 * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1;
 
 /// Day state of the content scorer: how many tracks of each genre are out.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +51,7 @@ impl ContentDay {
         let nearest = nearest_genres(&world.genre_centres, request.profile);
         // Score every candidate, then sort once: cheaper than keeping a sorted list, whose
         // data-dependent branches mispredict on every insertion.
-        let n = (size * CANDIDATES_PER_SLOT).min(MAX_CANDIDATES);
+        let n = (size * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1).min(MAX_CANDIDATES);
         let mut candidates = [0u64; MAX_CANDIDATES];
         let mut drawn = 0;
         for _ in 0..n {

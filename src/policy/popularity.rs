@@ -5,7 +5,7 @@
 //! so it is computed once a day; a listener's slate is the top of it minus their library
 //! (Chaney et al. 2018's "popularity" recommender). Ties go to the lower track id.
 
-use super::{DayContext, PopularityScope, SlateRequest, admissible};
+use super::{DayContext, PopularityScope, SlateRequest};
 use crate::ids::TrackId;
 
 /// Day state of the popularity scorer: one ranking per scope.
@@ -63,7 +63,8 @@ impl PopularityDay {
             if slate.len() == size {
                 break;
             }
-            if admissible(t.0, request, slate) {
+            // A ranking has no repeats, so only the library needs checking.
+            if !request.library.contains(t.0) {
                 slate.push(t);
             }
         }

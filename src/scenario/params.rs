@@ -114,7 +114,7 @@ impl Default for ListeningParams {
             active_day_share: 0.5,
             conformity_mean: 0.5,
             slate_size: 10,
-            library_size: 12,
+            library_size: 10,
             chart_browse_probability: 0.3,
             chart_picks: 3,
             chart_browse_depth: 20,

@@ -21,6 +21,10 @@ pub struct ChoiceSet {
     channel: [Channel; MAX_CHOICES],
     utility: [f32; MAX_CHOICES],
     len: usize,
+    /// Sampling tables, kept here so a listener-day initialises only the entries it uses.
+    cumulative: [f32; MAX_CHOICES + 3],
+    guide: [u8; 2 * (MAX_CHOICES + 1)],
+    first_bucket: [u8; 2 * (MAX_CHOICES + 1) + 1],
     /// Bloom-style mask of hashed track ids, so most membership tests are one AND.
     mask: u128,
 }
@@ -32,6 +36,9 @@ impl Default for ChoiceSet {
             channel: [Channel::Slate; MAX_CHOICES],
             utility: [0.0; MAX_CHOICES],
             len: 0,
+            cumulative: [f32::INFINITY; MAX_CHOICES + 3],
+            guide: [0; 2 * (MAX_CHOICES + 1)],
+            first_bucket: [0; 2 * (MAX_CHOICES + 1) + 1],
             mask: 0,
         }
     }
@@ -103,7 +110,7 @@ impl ChoiceSet {
     /// bucket's item, so the search is two branch-free steps (a loop only in the rare
     /// remaining case): no branch mispredictions in the common path.
     pub fn sample(
-        &self,
+        &mut self,
         occasions: u32,
         outside_weight: f32,
         rng: &mut SimRng,
@@ -115,7 +122,7 @@ impl ChoiceSet {
         let len = self.len;
         // Logit weights exp(U) in one pass (vectorised), then their running sums, with
         // sentinels: index `len` is the outside option.
-        let mut cumulative = [f32::INFINITY; MAX_CHOICES + 3];
+        let cumulative = &mut self.cumulative;
         for (c, &u) in cumulative[..len].iter_mut().zip(&self.utility[..len]) {
             *c = fast_exp(u);
         }
@@ -124,26 +131,28 @@ impl ChoiceSet {
             total += *c;
             *c = total;
         }
+        cumulative[len..len + 3].fill(f32::INFINITY);
         let grand = total + outside_weight;
         let buckets = 2 * (len + 1);
         // guide[j] = number of items whose cumulative weight is at most the start of bucket
         // j (= the first item passing it): item i counts from bucket ⌈cᵢ / step⌉ on. Built
         // by a histogram and a prefix sum, with no data-dependent branches.
         let per_weight = buckets as f32 / grand;
-        let mut first_bucket = [0u8; 2 * (MAX_CHOICES + 1) + 1];
+        let first_bucket = &mut self.first_bucket;
+        first_bucket[..=buckets].fill(0);
         for &c in &cumulative[..len] {
             // ⌈y⌉ as ⌊y⌋ + 1: differs only for integral y, which the draw's steps correct.
             first_bucket[((c * per_weight) as usize + 1).min(buckets)] += 1;
         }
-        let mut guide = [0u8; 2 * (MAX_CHOICES + 1)];
+        let guide = &mut self.guide;
         let mut passed = 0u8;
-        for (g, &n) in guide[..buckets].iter_mut().zip(&first_bucket) {
+        for (g, &n) in guide[..buckets].iter_mut().zip(first_bucket.iter()) {
             passed += n;
             *g = passed;
         }
         let table = Guide {
-            cumulative: &cumulative,
-            guide: &guide,
+            cumulative,
+            guide,
             buckets,
             scale: buckets as f32,
             grand,
@@ -175,12 +184,13 @@ impl Guide<'_> {
     fn locate(&self, u: f32) -> usize {
         let cumulative = self.cumulative;
         let x = u * self.grand;
-        let mut i = usize::from(self.guide[((u * self.scale) as usize).min(self.buckets - 1)]);
+        let g = usize::from(self.guide[((u * self.scale) as usize).min(self.buckets - 1)]);
         // The guide may be one off where rounding puts x and a bucket start on either side
-        // of a cumulative weight: one step back, then forward, corrects it.
-        i -= usize::from(i > 0 && cumulative[i - 1] > x);
-        i += usize::from(cumulative[i] <= x);
-        i += usize::from(cumulative[i] <= x);
+        // of a cumulative weight. The weights are sorted, so stepping forward equals counting
+        // the entries at or below x: the loads below are independent and run in parallel.
+        let back = usize::from(g > 0 && cumulative[g.saturating_sub(1)] > x);
+        let mut i =
+            g - back + usize::from(cumulative[g] <= x) + usize::from(cumulative[g + 1] <= x);
         while cumulative[i] <= x {
             i += 1;
         }
@@ -268,7 +278,7 @@ mod tests {
         assert_eq!(counts[1], 0);
         assert_eq!(counts[0] + outside, 100_000);
         // An empty set sends every occasion outside.
-        let empty = ChoiceSet::default();
+        let mut empty = ChoiceSet::default();
         let mut counts = [0; MAX_CHOICES + 1];
         empty.sample(17, 1.0, &mut rng, &mut counts);
         assert_eq!(counts[0], 17);

@@ -39,6 +39,7 @@ pub struct Market {
     policy_window_days: usize,
     terms: Vec<TrackTerms>,
     shared_base: Vec<f64>,
+    novelty_by_age: Vec<f64>,
     per_thousand: Vec<f32>,
 }
 
@@ -56,6 +57,7 @@ impl Market {
             policy_window_days: policy_window_days as usize,
             terms: vec![TrackTerms::default(); cells],
             shared_base: Vec::with_capacity(n_tracks),
+            novelty_by_age: Vec::new(),
             per_thousand: world
                 .listeners_by_region
                 .iter()
@@ -93,12 +95,20 @@ impl Market {
     pub fn prepare_terms(&mut self, scenario: &Scenario, world: &World, day: i32, released: usize) {
         let u = &scenario.utility;
         let tracks = &world.catalogue.tracks;
-        let novelty_rate = std::f64::consts::LN_2 / u.novelty_half_life_days;
-        // Region-independent part first (one exp per track, not per region and track).
+        // Region-independent part first (novelty by age from a table, built once per run).
+        if self.novelty_by_age.is_empty() {
+            let rate = std::f64::consts::LN_2 / u.novelty_half_life_days;
+            let oldest = (day - tracks.release_day.first().copied().unwrap_or(0)).max(0) as usize;
+            let horizon = oldest + scenario.days as usize + 1;
+            self.novelty_by_age = (0..horizon)
+                .map(|age| u.novelty * (-rate * age as f64).exp())
+                .collect();
+        }
         self.shared_base.clear();
         self.shared_base.extend((0..released).map(|t| {
-            let age = f64::from(day - tracks.release_day[t]);
-            u.appeal * f64::from(tracks.appeal[t]) + u.novelty * (-novelty_rate * age).exp()
+            let age = (day - tracks.release_day[t]).max(0) as usize;
+            let novelty = self.novelty_by_age.get(age).copied().unwrap_or(0.0);
+            u.appeal * f64::from(tracks.appeal[t]) + novelty
         }));
         for r in 0..self.n_regions {
             let row = &mut self.terms[r * self.n_tracks..(r + 1) * self.n_tracks];
@@ -122,7 +132,7 @@ impl Market {
                 let p = window[t] as f32 * per_thousand;
                 *terms = TrackTerms {
                     base: (self.shared_base[t] + local) as f32,
-                    social: u.social as f32 * p.ln_1p(),
+                    social: u.social as f32 * fast_ln_1p(p),
                     taste: tracks.taste[t],
                     genre: u32::from(tracks.genre[t].0),
                 };
@@ -142,6 +152,25 @@ impl Market {
     }
 }
 
+/// `ln(1 + p)` for p ≥ 0, from the exponent and mantissa of `1 + p` (mantissa reduced to
+/// [√½, √2)) and the series ln m = 2·atanh((m−1)/(m+1)): absolute error below 10⁻⁶,
+/// plain arithmetic (same bits on every platform, no libm call per track and day).
+#[inline]
+pub fn fast_ln_1p(p: f32) -> f32 {
+    let y = 1.0 + p.max(0.0);
+    let bits = y.to_bits();
+    let mut exponent = ((bits >> 23) & 0xFF) as i32 - 127;
+    let mut m = f32::from_bits((bits & 0x007F_FFFF) | 0x3F80_0000); // in [1, 2)
+    if m > std::f32::consts::SQRT_2 {
+        m *= 0.5;
+        exponent += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let series = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 / 9.0)));
+    exponent as f32 * std::f32::consts::LN_2 + 2.0 * s * series
+}
+
 fn add_assign(acc: &mut [u32], x: &[u32]) {
     for (a, b) in acc.iter_mut().zip(x) {
         *a += b;
@@ -151,5 +180,23 @@ fn add_assign(acc: &mut [u32], x: &[u32]) {
 fn sub_assign(acc: &mut [u32], x: &[u32]) {
     for (a, b) in acc.iter_mut().zip(x) {
         *a -= b;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_ln_1p_matches_ln_1p() {
+        let mut worst = 0f64;
+        let mut p = 0f32;
+        while p < 1e7 {
+            let exact = f64::from(p).ln_1p();
+            worst = worst.max((f64::from(fast_ln_1p(p)) - exact).abs() / exact.max(1.0));
+            p = p * 1.01 + 0.001;
+        }
+        assert!(worst < 1e-6, "worst error {worst:e}");
+        assert_eq!(fast_ln_1p(0.0), 0.0);
     }
 }

@@ -16,7 +16,7 @@ mod market;
 mod state;
 mod tally;
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, stochastic_round};
@@ -26,12 +26,12 @@ pub use tally::{CHANNELS, Caps, Channel, ChunkTally, Tally};
 
 use crate::ids::TrackId;
 use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
-use crate::rng::{Purpose, SeedKey, fast_index};
+use crate::rng::{Purpose, SeedKey, SimRng, fast_index};
 use crate::scenario::Scenario;
 use crate::world::{World, dist2, unit_f32};
 
 /// Smallest chunk of listeners worth a parallel task.
-const MIN_CHUNK: usize = 2_048;
+const MIN_CHUNK: usize = 8_192;
 /// Most chunks (each holds dense per-track counters, so this bounds memory).
 const MAX_CHUNKS: usize = 32;
 
@@ -288,7 +288,12 @@ impl DayShared<'_> {
 
         let slate_size = listening.slate_size as usize;
         if slate_size > 0 {
-            let mut rec_rng = self.recommender_day_key.child(l as u64).rng();
+            // Seeding costs a few dozen instructions: skip it for deterministic scorers.
+            let mut rec_rng = if self.recommender.is_random() {
+                self.recommender_day_key.child(l as u64).rng()
+            } else {
+                SimRng::seed_from_u64(0)
+            };
             let request = SlateRequest {
                 region: listeners.region()[l],
                 profile: &state.profile,
