@@ -55,6 +55,10 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
         read: |r| Some(r.local_share_streams),
     },
     WeeklyMetric {
+        name: "independent_share_streams",
+        read: |r| Some(r.independent_share_streams),
+    },
+    WeeklyMetric {
         name: "local_share_top10",
         read: |r| r.local_share_top10,
     },

@@ -150,17 +150,15 @@ fn metrics_have_one_row_per_run_region_and_week() {
 }
 
 #[test]
-fn metrics_cover_complete_weeks_only() {
-    // 60 days are 8 complete weeks and 4 spare days: still weeks 0..=7.
+fn days_must_be_whole_chart_weeks() {
+    // 60 days would leave 4 days outside any chart week: refused rather than dropped.
     let tmp = tempfile::tempdir().unwrap();
     let scenario = write_file(tmp.path(), "s.toml", &tiny_with("days = 56", "days = 60"));
     let out = tmp.path().join("out");
-    run_scenario(&scenario, &out, &["--replicates", "1"]).assert_success();
-    let weeks: BTreeSet<usize> = Table::read(&out, "metrics.csv")
-        .parsed("week")
-        .into_iter()
-        .collect();
-    assert_eq!(weeks, (0..8).collect());
+    run_scenario(&scenario, &out, &["--replicates", "1"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["days", "multiple of 7", "60"]);
+    assert!(!out.exists());
 }
 
 fn is_fraction_column(name: &str) -> bool {

@@ -1,6 +1,6 @@
 //! The content-based scorer: tracks whose style is closest to what the listener played.
 //!
-//! Score(t) = −‖profile − y_t‖², where the profile is the running mean taste position of
+//! Score(t) = −‖profile − y_t‖², where the profile is an exponential moving average of the taste positions of
 //! the tracks the listener streamed (their observed style, not their true taste). To keep
 //! a slate's cost independent of catalogue size, candidates are a fixed-size random sample
 //! from the released tracks of the two genres whose centres lie nearest the profile; the

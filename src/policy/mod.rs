@@ -60,7 +60,7 @@ impl<'a> LibraryView<'a> {
 pub struct SlateRequest<'a> {
     /// The listener's region.
     pub region: RegionId,
-    /// The listener's style profile: running mean taste position of the tracks they
+    /// The listener's style profile: moving average (weight 0.05 per stream) of the taste positions of the tracks they
     /// played (observed behaviour, not their true taste).
     pub profile: &'a Taste,
     /// Tracks in the listener's library (excluded from the slate).

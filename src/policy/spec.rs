@@ -28,7 +28,7 @@ pub enum Scorer {
         /// Days of plays counted (1..=28).
         window_days: u32,
     },
-    /// Tracks closest to the listener's profile, the running mean style of what they
+    /// Tracks closest to the listener's profile, a moving average of the styles they
     /// played (content-based filtering).
     Content,
 }

@@ -34,6 +34,8 @@ pub struct WeekRow {
     pub effective_tracks: f64,
     /// Share of streams of tracks by artists from the listener's region, 0..1.
     pub local_share_streams: f64,
+    /// Share of streams of tracks by artists on independent labels, 0..1.
+    pub independent_share_streams: f64,
     /// Share of the headline chart's Top 10 entries by local artists, 0..1 (empty for `all`).
     pub local_share_top10: Option<f64>,
     /// Share of the headline chart's Top 100 entries by local artists, 0..1 (empty for `all`).

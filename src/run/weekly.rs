@@ -7,7 +7,7 @@ use crate::metrics::{
     top_k_share,
 };
 use crate::step::{CHANNELS, Channel, Tally};
-use crate::world::World;
+use crate::world::{Label, World};
 
 /// Reusable buffers for weekly metrics.
 #[derive(Default)]
@@ -75,8 +75,14 @@ pub fn week_row(
         .resize(world.catalogue.artists.genre.len(), 0);
     scratch.genres.clear();
     scratch.genres.resize(n_genres, 0);
+    let labels = &world.catalogue.artists.label;
+    let mut independent = 0u64;
     for (t, &s) in streams.iter().enumerate() {
-        scratch.artists[tracks.artist[t].index()] += s;
+        let artist = tracks.artist[t].index();
+        scratch.artists[artist] += s;
+        if labels[artist] == Label::Independent {
+            independent += s;
+        }
         scratch.genres[tracks.genre[t].index()] += s;
     }
 
@@ -111,6 +117,7 @@ pub fn week_row(
         top10_share: top_k_share(streams, 10),
         effective_tracks: effective_number(streams),
         local_share_streams: share(local, total),
+        independent_share_streams: share(independent, total),
         local_share_top10: None,
         local_share_top100: None,
         genre_entropy_aggregate: genre_entropy(&scratch.genres),

@@ -73,7 +73,8 @@ pub struct ListeningParams {
     /// about 19 streams per listener per day (IFPI Engaging with Music, derived).
     pub streams_per_day: f64,
     /// Log-normal sigma of listeners' activity: 1.0 gives a heavy tail in which the most
-    /// active 10% of listeners make about a third of all streams. Assumption.
+    /// active 10% of listeners make about 39% of all choice occasions (1 − Φ(1.2816 − σ)).
+    /// Assumption.
     pub activity_sigma: f64,
     /// Probability that a listener listens at all on a given day; activity on active days
     /// is scaled up so the daily mean stays `streams_per_day`. 0.5 is in line with the
@@ -100,7 +101,8 @@ pub struct ListeningParams {
     /// How recent a release must be to count as new, in days.
     pub new_release_window_days: u32,
     /// Probability that one stream of a track not yet in the library saves it there
-    /// (replacing the least familiar track when the library is full). Assumption.
+    /// (replacing the least recently played track, the one with the lowest satiation, when
+    /// the library is full). Assumption.
     pub save_probability: f64,
     /// Half-life of a library track's familiarity (decayed play count), in days. Assumption.
     pub familiarity_half_life_days: f64,

@@ -95,6 +95,12 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
     let c = Check { origin };
     c.name("name", &raw.name)?;
     let days = c.int_in("days", raw.days, 7, MAX_DAYS)?;
+    if days % 7 != 0 {
+        return Err(c.err(
+            "days",
+            format!("must be a whole number of chart weeks (a multiple of 7), got {days}"),
+        ));
+    }
     let replicates = c.int_in("replicates", raw.replicates, 1, i64::from(MAX_REPLICATES))?;
     let listeners = c.int_in("listeners", raw.listeners, 1, MAX_LISTENERS)?;
     let burn_in_weeks = c.int_in(

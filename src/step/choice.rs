@@ -207,8 +207,8 @@ pub type Counts = [u32; MAX_CHOICES + 1];
 /// `exp(x)` for the logit weights, by Cody–Waite range reduction (x = n·ln 2 + r with
 /// ln 2 split in a high and a low part, |r| ≤ ½·ln 2) and a degree-6 Taylor polynomial for
 /// eʳ: relative error about 2·10⁻⁷ (a few f32 ulps) for x in [−87, 88]. Plain arithmetic,
-/// so it vectorises and gives the same bits on every platform (libm's `expf` may differ
-/// between C libraries).
+/// so it vectorises and does not depend on the C library's `expf` (which may differ
+/// between libm versions) in the hottest loop.
 #[inline(always)]
 pub fn fast_exp(x: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2²³: adding and subtracting rounds to an integer

@@ -154,7 +154,7 @@ impl Market {
 
 /// `ln(1 + p)` for p ≥ 0, from the exponent and mantissa of `1 + p` (mantissa reduced to
 /// [√½, √2)) and the series ln m = 2·atanh((m−1)/(m+1)): absolute error below 10⁻⁶,
-/// plain arithmetic (same bits on every platform, no libm call per track and day).
+/// plain arithmetic (no libm call per track and day).
 #[inline]
 pub fn fast_ln_1p(p: f32) -> f32 {
     let y = 1.0 + p.max(0.0);

@@ -154,10 +154,10 @@ impl PlayTables {
 }
 
 /// Initial states: each library holds half its capacity of back-catalogue tracks from the
-/// listener's home genre, chosen by random utility (appeal and taste match plus Gumbel
-/// noise, the same logit model as daily choices), so a run does not start from empty
+/// listener's home genre: the best of a few random candidates by `appeal − d²` plus Gumbel
+/// noise (a random-utility draw, unweighted), so a run does not start from empty
 /// libraries and listeners of one genre do not all start with the same favourites. The
-/// profile starts near their mean position.
+/// profile starts as a moving average of those tracks' positions.
 pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<ListenerState> {
     use rand::RngExt;
     let capacity = scenario.listening.library_size as usize;
