@@ -353,10 +353,17 @@ impl DayShared<'_> {
         // Library items were pushed first, in slot order, so item i < library_len is
         // library slot i; replays are recorded before any save can evict a slot.
         let library_len = state.library().len();
+        // Indices of the items played today, gathered without branches (about half the
+        // items are not played, so testing each one would mispredict constantly).
+        let mut played = [0u8; MAX_CHOICES];
+        let mut n_played = 0;
         for (i, &c) in counts.iter().enumerate().take(choices.len()) {
-            if c == 0 {
-                continue;
-            }
+            played[n_played] = i as u8;
+            n_played += usize::from(c > 0);
+        }
+        for &i in &played[..n_played] {
+            let i = usize::from(i);
+            let c = counts[i];
             let channel = choices.channel(i);
             tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
             let t = choices.track(i);
