@@ -96,11 +96,11 @@ pub fn week_row(
 
     let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
     for &r in regions {
-        let row = &tally.channel_streams[r * CHANNELS..(r + 1) * CHANNELS];
+        let row = &tally.channels.streams[r * CHANNELS..(r + 1) * CHANNELS];
         slate += row[Channel::Slate as usize];
         all_channels += row.iter().sum::<u64>();
-        occasions += tally.occasions[r];
-        outside += tally.outside[r];
+        occasions += tally.channels.occasions[r];
+        outside += tally.channels.outside[r];
     }
 
     WeekRow {

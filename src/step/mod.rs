@@ -22,7 +22,7 @@ use rayon::prelude::*;
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, stochastic_round};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
-pub use tally::{CHANNELS, Caps, Channel, ChunkTally, Tally};
+pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, Tally};
 
 use crate::ids::TrackId;
 use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
@@ -343,8 +343,8 @@ impl DayShared<'_> {
         counts[..=choices.len()].fill(0);
         choices.sample(occasions, self.outside_weight, &mut rng, counts);
         let outside = counts[choices.len()];
-        tally.occasions[region] += u64::from(occasions);
-        tally.outside[region] += u64::from(outside);
+        tally.channels.occasions[region] += u64::from(occasions);
+        tally.channels.outside[region] += u64::from(outside);
 
         // Every track appears once in the choice set, so an item's count is the listener's
         // plays of that track today (per-user caps apply to exactly that).
@@ -365,7 +365,7 @@ impl DayShared<'_> {
             let i = usize::from(i);
             let c = counts[i];
             let channel = choices.channel(i);
-            tally.channel_streams[region * CHANNELS + channel as usize] += u64::from(c);
+            tally.channels.streams[region * CHANNELS + channel as usize] += u64::from(c);
             let t = choices.track(i);
             let term = &terms[t as usize];
             tally.add_plays(region, premium, t as usize, c);

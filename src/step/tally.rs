@@ -26,6 +26,49 @@ pub enum Channel {
 /// Number of [`Channel`]s.
 pub const CHANNELS: usize = 4;
 
+/// Per-region listening counts that are not per track.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelCounts {
+    /// `[region][channel]` streams.
+    pub streams: Vec<u64>,
+    /// `[region]` choice occasions.
+    pub occasions: Vec<u64>,
+    /// `[region]` occasions on which the outside option was chosen.
+    pub outside: Vec<u64>,
+}
+
+impl ChannelCounts {
+    /// Zeroed counts for `n_regions` regions.
+    pub fn new(n_regions: usize) -> Self {
+        Self {
+            streams: vec![0; n_regions * CHANNELS],
+            occasions: vec![0; n_regions],
+            outside: vec![0; n_regions],
+        }
+    }
+
+    /// Adds another set of counts into this one.
+    pub fn add(&mut self, other: &ChannelCounts) {
+        let pairs = [
+            (&mut self.streams, &other.streams),
+            (&mut self.occasions, &other.occasions),
+            (&mut self.outside, &other.outside),
+        ];
+        for (mine, theirs) in pairs {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
+    }
+
+    /// Sets every count to zero.
+    pub fn clear(&mut self) {
+        self.streams.fill(0);
+        self.occasions.fill(0);
+        self.outside.fill(0);
+    }
+}
+
 /// The distinct per-user daily caps the run's rule sets need; index 0 is "no cap".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caps(Vec<u32>);
@@ -76,12 +119,8 @@ pub struct Tally {
     caps: Vec<u32>,
     /// `[cap][premium as usize][region][track]` counted streams.
     counted: Vec<u32>,
-    /// `[region][channel]` streams.
-    pub channel_streams: Vec<u64>,
-    /// `[region]` choice occasions.
-    pub occasions: Vec<u64>,
-    /// `[region]` occasions on which the outside option was chosen.
-    pub outside: Vec<u64>,
+    /// Streams by channel, choice occasions and outside choices per region.
+    pub channels: ChannelCounts,
 }
 
 impl Tally {
@@ -92,9 +131,7 @@ impl Tally {
             n_regions,
             caps: caps.values().to_vec(),
             counted: vec![0; caps.len() * 2 * n_regions * n_tracks],
-            channel_streams: vec![0; n_regions * CHANNELS],
-            occasions: vec![0; n_regions],
-            outside: vec![0; n_regions],
+            channels: ChannelCounts::new(n_regions),
         }
     }
 
@@ -133,23 +170,13 @@ impl Tally {
                 }
             }
         }
-        for (a, b) in self.channel_streams.iter_mut().zip(&chunk.channel_streams) {
-            *a += b;
-        }
-        for (a, b) in self.occasions.iter_mut().zip(&chunk.occasions) {
-            *a += b;
-        }
-        for (a, b) in self.outside.iter_mut().zip(&chunk.outside) {
-            *a += b;
-        }
+        self.channels.add(&chunk.channels);
     }
 
     /// Sets every counter to zero, keeping the allocation.
     pub fn clear(&mut self) {
         self.counted.fill(0);
-        self.channel_streams.fill(0);
-        self.occasions.fill(0);
-        self.outside.fill(0);
+        self.channels.clear();
     }
 
     /// Number of regions.
@@ -166,12 +193,8 @@ pub struct ChunkTally {
     caps: Vec<u32>,
     cell: usize,
     cells: Vec<u32>,
-    /// `[region][channel]` streams this week.
-    pub channel_streams: Vec<u64>,
-    /// `[region]` choice occasions this week.
-    pub occasions: Vec<u64>,
-    /// `[region]` occasions on which the outside option was chosen this week.
-    pub outside: Vec<u64>,
+    /// Streams by channel, choice occasions and outside choices per region.
+    pub channels: ChannelCounts,
 }
 
 impl ChunkTally {
@@ -183,9 +206,7 @@ impl ChunkTally {
             caps: caps.values().to_vec(),
             cell,
             cells: vec![0; n_regions * n_tracks * cell],
-            channel_streams: vec![0; n_regions * CHANNELS],
-            occasions: vec![0; n_regions],
-            outside: vec![0; n_regions],
+            channels: ChannelCounts::new(n_regions),
         }
     }
 
@@ -212,9 +233,7 @@ impl ChunkTally {
     /// Sets every counter to zero, keeping the allocation.
     pub fn clear(&mut self) {
         self.cells.fill(0);
-        self.channel_streams.fill(0);
-        self.occasions.fill(0);
-        self.outside.fill(0);
+        self.channels.clear();
     }
 }
 
