@@ -146,6 +146,11 @@ impl Market {
         &self.terms[region * self.n_tracks..(region + 1) * self.n_tracks]
     }
 
+    /// Streams over the last [`SOCIAL_WINDOW_DAYS`] days, region-major (social proof).
+    pub fn social_window(&self) -> &[u32] {
+        &self.social_window
+    }
+
     /// Streams over the policy's window, region-major.
     pub fn policy_window(&self) -> &[u32] {
         &self.policy_window
@@ -186,6 +191,42 @@ fn sub_assign(acc: &mut [u32], x: &[u32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_hold_the_last_days_streams() {
+        let mut scenario = crate::scenario::Scenario::default_scenario();
+        scenario.listeners = 30;
+        let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
+        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let mut market = Market::new(&world, regions, 3);
+        // Day d: track 0 of region 0 gets d + 1 streams, everything else nothing.
+        for day in 0..10 {
+            let mut streams = vec![0; regions * tracks];
+            streams[0] = day as u32 + 1;
+            market.record_day(day, &streams);
+        }
+        // After days 0..=9 (streams 1..=10): the 7-day window holds days 3..=9 =
+        // 4 + 5 + … + 10 = 49; the 3-day policy window days 7..=9 = 8 + 9 + 10 = 27.
+        assert_eq!(market.social_window()[0], 49);
+        assert_eq!(market.policy_window()[0], 27);
+        assert!(market.social_window()[1..].iter().all(|&s| s == 0));
+    }
+
+    #[test]
+    fn a_28_day_window_reuses_its_ring_slot_correctly() {
+        let mut scenario = crate::scenario::Scenario::default_scenario();
+        scenario.listeners = 30;
+        let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
+        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let mut market = Market::new(&world, regions, RING_DAYS as u32);
+        for day in 0..40 {
+            let mut streams = vec![0; regions * tracks];
+            streams[0] = 1;
+            market.record_day(day, &streams);
+        }
+        // One stream a day: a full 28-day window holds 28.
+        assert_eq!(market.policy_window()[0], 28);
+    }
 
     #[test]
     fn fast_ln_1p_matches_ln_1p() {
