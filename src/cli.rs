@@ -31,6 +31,11 @@ enum Command {
     },
     /// Print the built-in default scenario, a commented starting point for your own.
     New,
+    /// Redraw DIR/plots/* and DIR/report.html from a result directory's files alone.
+    Plot {
+        /// Result directory written by `chartsim run`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -71,6 +76,10 @@ impl Cli {
                     s.days,
                     s.replicates
                 );
+                Ok(())
+            }
+            Command::Plot { dir } => {
+                chartsim::report::write_plots_and_report(&dir)?;
                 Ok(())
             }
             Command::New => {

@@ -17,7 +17,7 @@ fn runs(replicates: usize) -> usize {
 }
 
 #[test]
-fn result_directory_has_exactly_the_four_files_and_no_staging_leftovers() {
+fn result_directory_has_exactly_the_result_files_and_no_staging_leftovers() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     run_tiny(&out, &["--replicates", "1"]);

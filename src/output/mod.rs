@@ -17,8 +17,15 @@ use crate::batch::BatchOutput;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 
-/// Files every result directory contains.
-pub const RESULT_FILES: &[&str] = &["manifest.json", "metrics.csv", "charts.csv", "summary.csv"];
+/// Files (and the `plots` folder) every result directory contains.
+pub const RESULT_FILES: &[&str] = &[
+    "manifest.json",
+    "metrics.csv",
+    "charts.csv",
+    "summary.csv",
+    "plots",
+    "report.html",
+];
 
 /// Writes the whole result directory `dir` for a finished batch.
 pub fn write_results(
@@ -39,6 +46,9 @@ pub fn write_results(
         tables::write_charts(&staging.join("charts.csv"), batch)?;
         tables::write_summary(&staging.join("summary.csv"), batch)?;
         manifest.write(&staging.join("manifest.json"), scenario, batch)?;
+        // Plots and report are drawn from the files just written, never from `batch`.
+        crate::report::write_plots_and_report(&staging)
+            .map_err(|e| io(&staging, std::io::Error::other(e)))?;
         if dir.exists() {
             fs::remove_dir_all(dir).map_err(|e| io(dir, e))?;
         }

@@ -1,0 +1,419 @@
+//! Reading a result directory's files into what the plots and the report need.
+//!
+//! Plots never see simulation state: everything comes from `manifest.json`,
+//! `metrics.csv`, `summary.csv` and `charts.csv`. `charts.csv` can be tens of megabytes,
+//! so it is read once, streaming, keeping only the headline chart's rows.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::PlotError;
+
+/// The metrics drawn week by week (plot 1) and compared across policies (plot 2).
+pub const HEADLINE_METRICS: [&str; 4] = [
+    "hhi_tracks",
+    "top10_share",
+    "local_share_streams",
+    "local_share_top10",
+];
+
+/// What the report says about the scenario, from `manifest.json`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// Free-text description (may be empty).
+    #[serde(default)]
+    pub description: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Simulated days.
+    pub days: u32,
+    /// Replicate worlds.
+    pub replicates: u32,
+    /// Listeners in all regions together.
+    pub listeners: u64,
+    /// Weeks left out of the summary averages.
+    pub burn_in_weeks: u32,
+    /// Regions in scenario order.
+    pub regions: Vec<RegionInfo>,
+    /// Policies in scenario order; the first is the baseline.
+    pub policies: Vec<PolicyInfo>,
+}
+
+/// One region of the scenario.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RegionInfo {
+    /// Region name.
+    pub name: String,
+    /// Relative share of listeners.
+    pub population_share: f64,
+    /// Share of listeners with a paid account (0–1).
+    pub premium_share: f64,
+    /// Chart rule sets; the first is the headline chart.
+    pub chart_rules: Vec<NamedRules>,
+}
+
+/// A chart rule set (only its name is needed here).
+#[derive(Clone, Debug, Deserialize)]
+pub struct NamedRules {
+    /// Rule-set name, e.g. `uk`.
+    pub name: String,
+}
+
+/// One recommender policy of the scenario.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PolicyInfo {
+    /// Policy name.
+    pub name: String,
+    /// Scorer: `popularity`, `content` or `random`.
+    pub scorer: String,
+    /// `regional` or `global`, for popularity scorers.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Popularity window in days, for popularity scorers.
+    #[serde(default)]
+    pub window_days: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct ManifestFile {
+    chartsim_version: String,
+    command: String,
+    scenario: ScenarioInfo,
+}
+
+/// One row of `summary.csv`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SummaryEntry {
+    /// Policy name.
+    pub policy: String,
+    /// Region name or `all`.
+    pub region: String,
+    /// Metric name.
+    pub metric: String,
+    /// Mean over replicates (NaN if empty).
+    pub mean: Option<f64>,
+    /// Lower end of the 95% CI.
+    pub ci_low: Option<f64>,
+    /// Upper end of the 95% CI.
+    pub ci_high: Option<f64>,
+    /// Replicates with a value.
+    pub n: usize,
+    /// Mean paired difference against the baseline policy.
+    pub diff_vs_baseline: Option<f64>,
+    /// Lower end of the difference's 95% CI.
+    pub diff_ci_low: Option<f64>,
+    /// Upper end of the difference's 95% CI.
+    pub diff_ci_high: Option<f64>,
+}
+
+/// Weekly values of one headline metric, policy and region: `values[week]` holds one value
+/// per replicate (empty cells left out).
+pub type WeeklyValues = Vec<Vec<f64>>;
+
+/// Ranks of the headline chart, week by week, for one region (replicate 0, baseline).
+#[derive(Clone, Debug, Default)]
+pub struct RegionChart {
+    /// Region name.
+    pub region: String,
+    /// Headline rule set (first `rules` value for the region in `charts.csv`).
+    pub rules: String,
+    /// `(week, rank, track)` for every position of the headline chart.
+    pub positions: Vec<(u32, u32, u32)>,
+}
+
+/// Everything a result directory says that the plots and the report use.
+#[derive(Clone, Debug)]
+pub struct ResultData {
+    /// chartsim version that wrote the results.
+    pub version: String,
+    /// The command line that produced them.
+    pub command: String,
+    /// The resolved scenario.
+    pub scenario: ScenarioInfo,
+    /// Number of chart weeks in `metrics.csv` (largest week + 1).
+    pub weeks: u32,
+    /// `(metric, region, policy)` → weekly values across replicates.
+    pub weekly: BTreeMap<(String, String, String), WeeklyValues>,
+    /// Every row of `summary.csv`, in file order.
+    pub summary: Vec<SummaryEntry>,
+    /// Headline chart of replicate 0 under the baseline policy, per region in scenario order.
+    pub charts: Vec<RegionChart>,
+    /// `(region, policy)` → counted streams of every track that made the headline chart,
+    /// summed over all weeks, one entry per (replicate, track).
+    pub charted_streams: BTreeMap<(String, String), Vec<u64>>,
+}
+
+impl ResultData {
+    /// Reads `manifest.json`, `metrics.csv`, `summary.csv` and `charts.csv` from `dir`.
+    pub fn read(dir: &Path) -> Result<Self, PlotError> {
+        let path = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&path).map_err(|source| PlotError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let manifest: ManifestFile =
+            serde_json::from_str(&text).map_err(|e| malformed(&path, e))?;
+        let scenario = manifest.scenario;
+        let (weeks, weekly) = read_metrics(&dir.join("metrics.csv"))?;
+        let summary = read_summary(&dir.join("summary.csv"))?;
+        let (charts, charted_streams) = read_charts(&dir.join("charts.csv"), &scenario)?;
+        Ok(Self {
+            version: manifest.chartsim_version,
+            command: manifest.command,
+            scenario,
+            weeks,
+            weekly,
+            summary,
+            charts,
+            charted_streams,
+        })
+    }
+
+    /// Region names in scenario order.
+    pub fn regions(&self) -> impl Iterator<Item = &str> {
+        self.scenario.regions.iter().map(|r| r.name.as_str())
+    }
+
+    /// Policy names in scenario order (the first is the baseline).
+    pub fn policies(&self) -> impl Iterator<Item = &str> {
+        self.scenario.policies.iter().map(|p| p.name.as_str())
+    }
+
+    /// The baseline policy's name (empty if the manifest lists no policy).
+    pub fn baseline(&self) -> &str {
+        self.scenario
+            .policies
+            .first()
+            .map_or("", |p| p.name.as_str())
+    }
+
+    /// The summary row of a policy, region and metric.
+    pub fn summary_of(&self, policy: &str, region: &str, metric: &str) -> Option<&SummaryEntry> {
+        self.summary
+            .iter()
+            .find(|s| s.policy == policy && s.region == region && s.metric == metric)
+    }
+}
+
+fn malformed(path: &Path, e: impl std::fmt::Display) -> PlotError {
+    PlotError::Malformed {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+fn open_csv(path: &Path) -> Result<csv::Reader<BufReader<File>>, PlotError> {
+    let file = File::open(path).map_err(|source| PlotError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(csv::Reader::from_reader(BufReader::with_capacity(
+        1 << 20,
+        file,
+    )))
+}
+
+/// Index of each named column in the header, or an error naming the missing one.
+fn columns<const N: usize>(
+    reader: &mut csv::Reader<BufReader<File>>,
+    path: &Path,
+    names: [&str; N],
+) -> Result<[usize; N], PlotError> {
+    let header = reader
+        .byte_headers()
+        .map_err(|e| malformed(path, e))?
+        .clone();
+    let mut out = [0; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = header
+            .iter()
+            .position(|h| h == name.as_bytes())
+            .ok_or_else(|| malformed(path, format!("missing column '{name}'")))?;
+    }
+    Ok(out)
+}
+
+struct Cells<'a> {
+    path: &'a Path,
+    record: &'a csv::ByteRecord,
+}
+
+impl Cells<'_> {
+    fn text(&self, i: usize) -> Result<&str, PlotError> {
+        let bytes = self
+            .record
+            .get(i)
+            .ok_or_else(|| self.bad("row is too short"))?;
+        std::str::from_utf8(bytes).map_err(|_| self.bad("cell is not UTF-8"))
+    }
+
+    fn number<T: std::str::FromStr>(&self, i: usize) -> Result<T, PlotError> {
+        let text = self.text(i)?;
+        text.parse()
+            .map_err(|_| self.bad(&format!("cannot read '{text}' as a number")))
+    }
+
+    /// A float, or NaN for an empty cell.
+    fn float_or_nan(&self, i: usize) -> Result<f64, PlotError> {
+        if self.text(i)?.is_empty() {
+            Ok(f64::NAN)
+        } else {
+            self.number(i)
+        }
+    }
+
+    fn bad(&self, what: &str) -> PlotError {
+        let line = self.record.position().map_or(0, |p| p.line());
+        malformed(self.path, format!("line {line}: {what}"))
+    }
+}
+
+type WeeklyMap = BTreeMap<(String, String, String), WeeklyValues>;
+
+fn read_metrics(path: &Path) -> Result<(u32, WeeklyMap), PlotError> {
+    let mut reader = open_csv(path)?;
+    let [policy, region, week] = columns(&mut reader, path, ["policy", "region", "week"])?;
+    let metric_cols = columns(&mut reader, path, HEADLINE_METRICS)?;
+    let mut map = WeeklyMap::new();
+    let mut weeks = 0;
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(path, e))?
+    {
+        let cells = Cells {
+            path,
+            record: &record,
+        };
+        let (p, r) = (cells.text(policy)?, cells.text(region)?);
+        let w: u32 = cells.number(week)?;
+        weeks = weeks.max(w + 1);
+        for (metric, &col) in HEADLINE_METRICS.iter().zip(&metric_cols) {
+            let value = cells.float_or_nan(col)?;
+            let series = map
+                .entry(((*metric).to_owned(), r.to_owned(), p.to_owned()))
+                .or_default();
+            if series.len() <= w as usize {
+                series.resize(w as usize + 1, Vec::new());
+            }
+            if value.is_finite() {
+                series[w as usize].push(value);
+            }
+        }
+    }
+    Ok((weeks, map))
+}
+
+fn read_summary(path: &Path) -> Result<Vec<SummaryEntry>, PlotError> {
+    let mut reader = open_csv(path)?;
+    reader
+        .deserialize()
+        .collect::<Result<Vec<SummaryEntry>, _>>()
+        .map_err(|e| malformed(path, e))
+}
+
+type ChartStreams = BTreeMap<(String, String), Vec<u64>>;
+
+fn read_charts(
+    path: &Path,
+    scenario: &ScenarioInfo,
+) -> Result<(Vec<RegionChart>, ChartStreams), PlotError> {
+    let mut reader = open_csv(path)?;
+    let [replicate, policy, region, rules, week, rank, track, counted] = columns(
+        &mut reader,
+        path,
+        [
+            "replicate",
+            "policy",
+            "region",
+            "rules",
+            "week",
+            "rank",
+            "track",
+            "counted_streams",
+        ],
+    )?;
+    let baseline = scenario.policies.first().map(|p| p.name.as_bytes());
+    let mut charts: Vec<RegionChart> = scenario
+        .regions
+        .iter()
+        .map(|r| RegionChart {
+            region: r.name.clone(),
+            ..RegionChart::default()
+        })
+        .collect();
+    // (region index, policy, replicate, track) → counted streams.
+    let mut totals: BTreeMap<(usize, String, u32, u32), u64> = BTreeMap::new();
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(path, e))?
+    {
+        let cells = Cells {
+            path,
+            record: &record,
+        };
+        let r = cells.text(region)?;
+        let Some(ri) = charts.iter().position(|c| c.region == r) else {
+            return Err(cells.bad(&format!("region '{r}' is not in manifest.json")));
+        };
+        let rule = cells.text(rules)?;
+        let chart = &mut charts[ri];
+        if chart.rules.is_empty() {
+            chart.rules = rule.to_owned();
+        } else if chart.rules != rule {
+            continue; // a counterfactual chart: not needed
+        }
+        let rep: u32 = cells.number(replicate)?;
+        let t: u32 = cells.number(track)?;
+        let p = record.get(policy).unwrap_or_default();
+        if rep == 0 && Some(p) == baseline {
+            chart
+                .positions
+                .push((cells.number(week)?, cells.number(rank)?, t));
+        }
+        let streams: u64 = cells.number(counted)?;
+        *totals
+            .entry((ri, cells.text(policy)?.to_owned(), rep, t))
+            .or_default() += streams;
+    }
+    let mut charted = ChartStreams::new();
+    for ((ri, p, _, _), streams) in totals {
+        charted
+            .entry((charts[ri].region.clone(), p))
+            .or_default()
+            .push(streams);
+    }
+    Ok((charts, charted))
+}
+
+/// Plain name and axis description (with unit) of a metric.
+pub fn metric_label(metric: &str) -> (&'static str, &'static str) {
+    match metric {
+        "hhi_tracks" => (
+            "Concentration: HHI of streams by track",
+            "HHI (0–1, higher = more concentrated)",
+        ),
+        "top10_share" => (
+            "Concentration: share of streams taken by the 10 biggest songs",
+            "top-10 share of streams (fraction)",
+        ),
+        "local_share_streams" => (
+            "Local share of streams",
+            "streams of local artists (fraction)",
+        ),
+        "local_share_top10" => (
+            "Local share of the headline chart's Top 10",
+            "local entries in Top 10 (fraction)",
+        ),
+        "genre_entropy_individual" => ("Genre entropy of the typical listener", "entropy (nats)"),
+        "no1_max_weeks" => ("Most weeks any track spent at No. 1", "weeks"),
+        _ => ("metric", "value"),
+    }
+}

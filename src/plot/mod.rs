@@ -1,0 +1,185 @@
+//! Plots of a result directory, drawn from its files alone.
+//!
+//! [`write_plots`] reads `manifest.json`, `metrics.csv`, `summary.csv` and `charts.csv`
+//! (never simulation state) and writes every plot as PNG and SVG into `plots/`. The same
+//! files always give byte-identical plots, so `chartsim plot DIR` reproduces what
+//! `chartsim run` wrote. Each plot kind is one small file; [`style`] holds the fonts
+//! (embedded DejaVu, no system fonts needed), the colour-blind-safe palette and the legend.
+
+pub mod bump;
+pub mod compare;
+pub mod data;
+pub mod local;
+pub mod lorenz;
+pub mod style;
+pub mod weekly;
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use data::ResultData;
+pub use style::register_fonts;
+
+/// Why plots or the report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// A result file could not be read (missing or unreadable).
+    #[error("cannot read '{path}'")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why reading failed.
+        source: std::io::Error,
+    },
+    /// A result file does not have the documented shape.
+    #[error("malformed result file '{path}': {message}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line where known.
+        message: String,
+    },
+    /// A plot or the report could not be written.
+    #[error("cannot write '{path}'")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why writing failed.
+        source: std::io::Error,
+    },
+    /// plotters failed while drawing.
+    #[error("cannot draw '{path}': {message}")]
+    Draw {
+        /// The file being drawn.
+        path: PathBuf,
+        /// plotters' message.
+        message: String,
+    },
+}
+
+/// Every plot kind, in the order the report shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotKind {
+    /// A headline metric over the weeks, per region, one line and 95% band per policy.
+    Weekly(&'static str),
+    /// Mean and 95% CI of each headline metric per region and policy (dot and whisker).
+    Comparison,
+    /// Lorenz curves of counted streams over the tracks that made the headline chart.
+    Lorenz,
+    /// Weekly rank of the songs that reached the Top 10 (bump chart).
+    Trajectories,
+    /// Local share of streams by region and policy (grouped bars).
+    LocalShare,
+}
+
+impl PlotKind {
+    /// All plots, in report order.
+    pub fn all() -> Vec<PlotKind> {
+        let mut kinds: Vec<PlotKind> = data::HEADLINE_METRICS
+            .iter()
+            .map(|m| PlotKind::Weekly(m))
+            .collect();
+        kinds.extend([
+            PlotKind::Comparison,
+            PlotKind::LocalShare,
+            PlotKind::Lorenz,
+            PlotKind::Trajectories,
+        ]);
+        kinds
+    }
+
+    /// File name without extension, e.g. `weekly_hhi_tracks`.
+    pub fn stem(self) -> String {
+        match self {
+            PlotKind::Weekly(metric) => format!("weekly_{metric}"),
+            PlotKind::Comparison => "comparison".to_owned(),
+            PlotKind::Lorenz => "lorenz_charted".to_owned(),
+            PlotKind::Trajectories => "chart_trajectories".to_owned(),
+            PlotKind::LocalShare => "local_share".to_owned(),
+        }
+    }
+
+    /// Size in pixels.
+    pub fn size(self, data: &ResultData) -> (u32, u32) {
+        let regions = data.scenario.regions.len().max(1) as u32;
+        match self {
+            PlotKind::Weekly(_) | PlotKind::Lorenz => (1400, 480),
+            PlotKind::Comparison => (1400, 200 + 170 * data::HEADLINE_METRICS.len() as u32),
+            PlotKind::Trajectories => (1400, 90 + 380 * regions),
+            PlotKind::LocalShare => (1100, 520),
+        }
+    }
+
+    /// Draws the plot onto any plotters backend.
+    pub fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        data: &ResultData,
+    ) -> style::DrawResult {
+        match self {
+            PlotKind::Weekly(metric) => weekly::draw(root, data, metric),
+            PlotKind::Comparison => compare::draw(root, data),
+            PlotKind::Lorenz => lorenz::draw(root, data),
+            PlotKind::Trajectories => bump::draw(root, data),
+            PlotKind::LocalShare => local::draw(root, data),
+        }
+    }
+}
+
+/// Renders one plot to an SVG string.
+pub fn render_svg(kind: PlotKind, data: &ResultData) -> Result<String, String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, kind.size(data)).into_drawing_area();
+        kind.draw(&root, data)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Renders one plot to a PNG file at `path`.
+pub fn render_png(kind: PlotKind, data: &ResultData, path: &Path) -> Result<(), String> {
+    register_fonts();
+    let root = BitMapBackend::new(path, kind.size(data)).into_drawing_area();
+    kind.draw(&root, data)?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// One written plot: its kind and the SVG text (for inlining into the report).
+#[derive(Clone, Debug)]
+pub struct WrittenPlot {
+    /// Which plot.
+    pub kind: PlotKind,
+    /// The SVG document, as written to `plots/<stem>.svg`.
+    pub svg: String,
+}
+
+/// Reads the result files in `dir` and writes every plot to `dir/plots/<stem>.{png,svg}`.
+pub fn write_plots(dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlot>, PlotError> {
+    let plots_dir = dir.join("plots");
+    std::fs::create_dir_all(&plots_dir).map_err(|source| PlotError::Write {
+        path: plots_dir.clone(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for kind in PlotKind::all() {
+        let stem = kind.stem();
+        let png_path = plots_dir.join(format!("{stem}.png"));
+        let svg_path = plots_dir.join(format!("{stem}.svg"));
+        let draw_error = |path: &Path| {
+            let path = path.to_owned();
+            move |message| PlotError::Draw { path, message }
+        };
+        let svg = render_svg(kind, data).map_err(draw_error(&svg_path))?;
+        std::fs::write(&svg_path, &svg).map_err(|source| PlotError::Write {
+            path: svg_path.clone(),
+            source,
+        })?;
+        render_png(kind, data, &png_path).map_err(draw_error(&png_path))?;
+        written.push(WrittenPlot { kind, svg });
+    }
+    Ok(written)
+}
