@@ -86,6 +86,18 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
         name: "outside_option_rate",
         read: |r| Some(r.outside_option_rate),
     },
+    WeeklyMetric {
+        name: "chart_new_entries",
+        read: |r| r.chart_new_entries.map(f64::from),
+    },
+    WeeklyMetric {
+        name: "chart_mean_tenure_weeks",
+        read: |r| r.chart_mean_tenure_weeks,
+    },
+    WeeklyMetric {
+        name: "chart_acr_share",
+        read: |r| r.chart_acr_share,
+    },
 ];
 
 /// Run-level chart-run metrics (from the whole year's headline No. 1s).

@@ -10,12 +10,62 @@ use std::cmp::Ordering;
 use serde::Serialize;
 
 use super::acr::{AcrState, WeekChange};
-use super::rules::RuleSet;
+use super::rules::{RecurrentRule, RuleSet};
 use crate::ids::{ArtistId, TrackId};
 
-/// With an artist cap, the compiler first ranks `chart_size × this` candidates; only if
-/// the cap skips so many of them that the chart is not full does it sort the rest.
+/// With an artist cap or a recurrent rule, the compiler first ranks `chart_size × this`
+/// candidates; only if the rules skip so many of them that the chart is not full does it
+/// sort the rest.
 const CAP_HEADROOM_FACTOR: usize = 2;
+
+/// The calendar date of simulated day 0: Friday 2 January 2026 (the first Friday of 2026).
+/// Scenarios have no start date; this fixes the months used by calendar rules such as the
+/// ACR January reset ([`super::AcrRule::january_reset`]).
+pub const DAY0_DATE: (i32, u32, u32) = (2026, 1, 2);
+
+/// Days from 1970-01-01 to the civil date `(y, m, d)` (proleptic Gregorian; H. Hinnant's
+/// algorithm).
+fn days_from_civil((y, m, d): (i32, u32, u32)) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date `(y, m, d)` of `days` after 1970-01-01 (inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m, d)
+}
+
+/// The calendar date `(year, month, day)` of the first day (a Friday) of chart week
+/// `week`, with day 0 on [`DAY0_DATE`]. A chart week belongs to the month of its first day.
+pub fn week_start_date(week: u32) -> (i32, u32, u32) {
+    civil_from_days(days_from_civil(DAY0_DATE) + 7 * i64::from(week))
+}
+
+/// Whether chart week `week` is the first chart week of a January (its Friday falls on
+/// 1–7 January).
+pub fn is_first_january_week(week: u32) -> bool {
+    let (_, m, d) = week_start_date(week);
+    m == 1 && d <= 7
+}
+
+/// Whether chart week `week` is a December week (its Friday falls in December).
+pub fn is_december_week(week: u32) -> bool {
+    week_start_date(week).1 == 12
+}
 
 /// One chart position.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -70,6 +120,8 @@ struct Candidate {
     units: f64,
     counted: u64,
     track: u32,
+    /// Units strictly below the track's units last week (for the recurrent rule).
+    descending: bool,
 }
 
 /// Chart order: units descending, then counted streams descending, then track id
@@ -97,6 +149,12 @@ pub struct ChartCompiler {
     last_counted: Vec<u64>,
     /// Each track's ACR history (all default when the rules have no ACR).
     acr: Vec<AcrState>,
+    /// Whether the track was put on ACR in a December week (for the January reset).
+    acr_from_december: Vec<bool>,
+    /// Each track's units in the last compiled week (0 when it had none).
+    last_units: Vec<f64>,
+    /// Tracks removed by the recurrent rule: never charted again.
+    retired: Vec<bool>,
     /// Counted streams over all tracks in the last compiled week.
     market_prev: u64,
     /// Weeks compiled so far.
@@ -128,6 +186,9 @@ impl ChartCompiler {
             weeks_on_chart: vec![0; n_tracks],
             last_counted: vec![0; n_tracks],
             acr: vec![AcrState::default(); n_tracks],
+            acr_from_december: vec![false; n_tracks],
+            last_units: vec![0.0; n_tracks],
+            retired: vec![false; n_tracks],
             market_prev: 0,
             weeks_compiled: 0,
             candidates: Vec::new(),
@@ -169,12 +230,23 @@ impl ChartCompiler {
         self.acr[track.index()].on_acr
     }
 
+    /// Whether the recurrent rule has removed `track` from this chart (for good).
+    ///
+    /// # Panics
+    ///
+    /// If `track` is outside the catalogue.
+    pub fn is_retired(&self, track: TrackId) -> bool {
+        self.retired[track.index()]
+    }
+
     /// Counted streams over all tracks in the last compiled week (0 before the first).
     pub fn last_market(&self) -> u64 {
         self.market_prev
     }
 
-    /// Compiles this week's chart and advances the history.
+    /// Compiles this week's chart and advances the history. The `k`-th call (0-based)
+    /// compiles chart week `k`, whose calendar month ([`week_start_date`]) drives the ACR
+    /// January reset.
     ///
     /// `premium[t]` / `ad[t]`: this week's counted streams of track `t` by premium /
     /// ad-supported accounts, already capped per user per day by the caller using
@@ -207,8 +279,9 @@ impl ChartCompiler {
         chart
     }
 
-    /// Steps every track's ACR state, stores this week's counts as "last", and fills
-    /// `candidates` with the tracks that have units.
+    /// Steps every track's ACR state (with the January reset), stores this week's counts
+    /// and units as "last", and fills `candidates` with the tracks that have units and
+    /// were not removed by the recurrent rule.
     fn collect_candidates(&mut self, premium: &[u32], ad: &[u32], market: u64) {
         let rules = &self.rules;
         let standard = (rules.premium_streams_per_unit, rules.ad_streams_per_unit);
@@ -216,6 +289,11 @@ impl ChartCompiler {
             .acr
             .as_ref()
             .map(|a| (a.premium_streams_per_unit, a.ad_streams_per_unit));
+        let week = self.weeks_compiled;
+        let (january_reset, december) = match &rules.acr {
+            Some(a) if a.january_reset => (is_first_january_week(week), is_december_week(week)),
+            _ => (false, false),
+        };
         self.candidates.clear();
         for t in 0..premium.len() {
             let (p, a) = (premium[t], ad[t]);
@@ -223,22 +301,35 @@ impl ChartCompiler {
             let last = std::mem::replace(&mut self.last_counted[t], counted);
             let mut ratios = standard;
             if let (Some(rule), Some(acc)) = (&rules.acr, accelerated) {
+                if january_reset && self.acr_from_december[t] {
+                    self.acr[t] = AcrState::default();
+                    self.acr_from_december[t] = false;
+                }
+                let was_on = self.acr[t].on_acr;
                 let change = WeekChange::between(last, counted, self.market_prev, market);
                 let state = self.acr[t].step(rule, self.weeks_on_chart[t], change);
                 self.acr[t] = state;
+                if !state.on_acr {
+                    self.acr_from_december[t] = false;
+                } else if !was_on && december {
+                    self.acr_from_december[t] = true;
+                }
                 if state.on_acr {
                     ratios = acc;
                 }
             }
             if counted == 0 {
+                self.last_units[t] = 0.0;
                 continue;
             }
             let units = f64::from(p) / ratios.0 + f64::from(a) / ratios.1;
-            if units > 0.0 {
+            let last_units = std::mem::replace(&mut self.last_units[t], units);
+            if units > 0.0 && !self.retired[t] {
                 self.candidates.push(Candidate {
                     units,
                     counted,
                     track: t as u32,
+                    descending: units < last_units,
                 });
             }
         }
@@ -249,9 +340,11 @@ impl ChartCompiler {
         let size = self.rules.chart_size;
         let cap = self.rules.max_tracks_per_artist;
         let cands = &mut self.candidates;
-        let head = match cap {
-            Some(_) => size.saturating_mul(CAP_HEADROOM_FACTOR),
-            None => size,
+        let recurrent = self.rules.recurrent.as_ref();
+        let head = if cap.is_some() || recurrent.is_some() {
+            size.saturating_mul(CAP_HEADROOM_FACTOR)
+        } else {
+            size
         }
         .min(cands.len());
         if head > 0 && head < cands.len() {
@@ -262,6 +355,8 @@ impl ChartCompiler {
         let mut fill = Filler {
             size,
             cap,
+            recurrent,
+            retired: &mut self.retired,
             lead_artist,
             acr: &self.acr,
             weeks_on_chart: &self.weeks_on_chart,
@@ -270,7 +365,7 @@ impl ChartCompiler {
         };
         fill.take(&cands[..head]);
         if fill.entries.len() < size && head < cands.len() {
-            // the artist cap skipped too many of the head: rank the rest as well
+            // the artist cap or recurrent rule skipped too many of the head: rank the rest
             cands[head..].sort_unstable_by(by_rank);
             fill.take(&cands[head..]);
         }
@@ -288,6 +383,8 @@ impl ChartCompiler {
 struct Filler<'a> {
     size: usize,
     cap: Option<usize>,
+    recurrent: Option<&'a RecurrentRule>,
+    retired: &'a mut [bool],
     lead_artist: &'a [ArtistId],
     acr: &'a [AcrState],
     weeks_on_chart: &'a [u32],
@@ -303,6 +400,13 @@ impl Filler<'_> {
                 return;
             }
             let t = c.track as usize;
+            if let Some(rule) = self.recurrent {
+                let rank = self.entries.len() as u32 + 1;
+                if rule.removes(self.weeks_on_chart[t], rank, c.descending) {
+                    self.retired[t] = true;
+                    continue;
+                }
+            }
             let artist = self.lead_artist[t];
             if let Some(cap) = self.cap {
                 let a = artist.index();

@@ -9,11 +9,12 @@
 //! several rule sets side by side — the UK's, Melon's, a raw count, or a scenario's own —
 //! giving counterfactual charts of exactly the same listening.
 //!
-//! * [`rules`]: [`RuleSet`] and [`AcrRule`], with the built-ins `uk`, `melon` and `raw`
-//!   and the real rules they encode.
+//! * [`rules`]: [`RuleSet`], [`AcrRule`] and [`RecurrentRule`], with the built-ins `uk`,
+//!   `us`, `us2025`, `us2026`, `melon` and `raw` and the real rules they encode.
 //! * [`acr`]: the accelerated chart ratio as a per-track state machine ([`AcrState`]).
 //! * [`compile`]: [`ChartCompiler`], which turns one week's counted streams per track
-//!   into a [`Chart`] and keeps the history (weeks on chart, ACR) the rules need.
+//!   into a [`Chart`] and keeps the history (weeks on chart, ACR, recurrent removals) the
+//!   rules need, and the fixed calendar ([`compile::week_start_date`]) of calendar rules.
 //!
 //! Per-user daily caps need individual plays, which only the simulation sees: the caller
 //! applies [`RuleSet::counted_daily_streams`] before summing a week's counts.
@@ -27,4 +28,4 @@ mod tests;
 
 pub use acr::{AcrState, WeekChange};
 pub use compile::{Chart, ChartCompiler, ChartEntry};
-pub use rules::{AcrRule, RuleSet};
+pub use rules::{AcrRule, RecurrentRule, RecurrentThreshold, RuleSet};

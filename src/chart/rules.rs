@@ -19,6 +19,10 @@ use serde::{Deserialize, Serialize};
 ///   per lead artist in the Top 100 (OCC, July 2017).
 /// * [`RuleSet::melon`] — Melon (South Korea, July 2020): one counted stream per user per
 ///   song per day, every counted stream is one unit.
+/// * [`RuleSet::us`], [`RuleSet::us2025`], [`RuleSet::us2026`] — the streaming side of
+///   the Billboard Hot 100: paid streams weigh 1 and ad-supported streams 2/3 (Billboard,
+///   2018; `us`, `us2025`) or 1 : 2.5 (Billboard, Dec 2025, from January 2026; `us2026`),
+///   no per-user cap, no artist cap, with the recurrent rule ([`RecurrentRule`]).
 /// * [`RuleSet::raw`] — every stream is one unit, no caps: the baseline "what people
 ///   played" chart.
 ///
@@ -46,6 +50,104 @@ pub struct RuleSet {
     pub max_tracks_per_artist: Option<usize>,
     /// Number of chart positions (100 for every built-in).
     pub chart_size: usize,
+    /// Billboard-style recurrent rule: long-running descending tracks below a rank are
+    /// removed from the chart for good (the `us` rule sets `Some`, others `None`).
+    pub recurrent: Option<RecurrentRule>,
+}
+
+/// One threshold of a [`RecurrentRule`]: a track that has spent at least
+/// `min_weeks_on_chart` weeks in the chart before this week, is descending, and would be
+/// ranked below No. `below_rank` is removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrentThreshold {
+    /// Weeks the track has appeared in the chart before the current week (e.g. 52).
+    pub min_weeks_on_chart: u32,
+    /// The track is removed when its position would be numerically greater than this
+    /// (e.g. 25 = "below No. 25", so No. 26 and lower).
+    pub below_rank: u32,
+}
+
+/// The Billboard Hot 100 recurrent rule: a long-running track that is **descending** (this
+/// week's units strictly below its own units last week) and would be ranked below a
+/// threshold rank for its age is removed from the chart. Removal is permanent in a run: the
+/// compiler flags the track and never charts it again.
+///
+/// Thresholds are checked in list order; any match removes the track. The position tested
+/// is the one the track would take at that point of filling the chart (after tracks above
+/// it that were removed or skipped by an artist cap), and the tracks below move up.
+///
+/// Not modelled: the exemption that lets holiday songs return each season (chartsim has no
+/// seasonal tags yet); a future exemption would be a per-track flag checked beside
+/// [`RecurrentRule::removes`].
+///
+/// Sources (FACTS.md, "US recurrent rule"): legacy rule — drop when descending and below
+/// No. 25 after 52 weeks or below No. 50 after 20 weeks; from late 2025 — below No. 5
+/// after 78 weeks, No. 10 after 52, No. 25 after 26, No. 50 after 20 (Billboard via NPR
+/// and others).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrentRule {
+    /// The thresholds (at least one).
+    pub thresholds: Vec<RecurrentThreshold>,
+}
+
+impl RecurrentRule {
+    /// The legacy Hot 100 rule (until late 2025): below No. 25 after 52 weeks, below
+    /// No. 50 after 20 weeks.
+    pub fn legacy() -> Self {
+        Self::from_pairs(&[(52, 25), (20, 50)])
+    }
+
+    /// The Hot 100 rule from late 2025: below No. 5 after 78 weeks, No. 10 after 52,
+    /// No. 25 after 26, No. 50 after 20.
+    pub fn y2025() -> Self {
+        Self::from_pairs(&[(78, 5), (52, 10), (26, 25), (20, 50)])
+    }
+
+    /// A rule from `(min_weeks_on_chart, below_rank)` pairs.
+    pub fn from_pairs(pairs: &[(u32, u32)]) -> Self {
+        Self {
+            thresholds: pairs
+                .iter()
+                .map(|&(min_weeks_on_chart, below_rank)| RecurrentThreshold {
+                    min_weeks_on_chart,
+                    below_rank,
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a track with `weeks_on_chart` earlier chart weeks, that would take position
+    /// `rank` (1-based) this week, is removed; `descending` = its units are below last
+    /// week's.
+    pub fn removes(&self, weeks_on_chart: u32, rank: u32, descending: bool) -> bool {
+        descending
+            && self
+                .thresholds
+                .iter()
+                .any(|t| weeks_on_chart >= t.min_weeks_on_chart && rank > t.below_rank)
+    }
+
+    /// Checks the thresholds; the error names the field as `recurrent.thresholds[i].<field>`.
+    fn validate(&self) -> Result<(), String> {
+        if self.thresholds.is_empty() {
+            return Err("recurrent.thresholds: must list at least one threshold".to_string());
+        }
+        for (i, t) in self.thresholds.iter().enumerate() {
+            if t.min_weeks_on_chart == 0 {
+                return Err(format!(
+                    "recurrent.thresholds[{i}].min_weeks_on_chart: must be at least 1, got 0"
+                ));
+            }
+            if t.below_rank == 0 {
+                return Err(format!(
+                    "recurrent.thresholds[{i}].below_rank: must be at least 1, got 0"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The accelerated chart ratio (ACR): a long-running track that keeps losing ground
@@ -70,6 +172,12 @@ pub struct AcrRule {
     /// A track on ACR returns to the standard ratio when its week-on-week growth minus
     /// the market's is at least this much, as a fraction (uk 0.25 = 25 percentage points).
     pub reset_growth_points: f64,
+    /// January reset (uk `true`): tracks put on ACR during a December chart week return to
+    /// the standard ratio in the first chart week of January (FACTS: "December ACR reset
+    /// in January", BuzzJack chart-rules FAQ, weak). Their decline streak restarts at 0.
+    /// The calendar is fixed: day 0 is Friday 2 January 2026 and a chart week belongs to
+    /// the month of its first day (see [`crate::chart::compile::week_start_date`]).
+    pub january_reset: bool,
 }
 
 impl AcrRule {
@@ -83,6 +191,7 @@ impl AcrRule {
             min_weeks_on_chart: 9,
             decline_weeks: 3,
             reset_growth_points: 0.25,
+            january_reset: true,
         }
     }
 
@@ -109,7 +218,8 @@ impl AcrRule {
 impl RuleSet {
     /// Names of the built-in rule sets, in the order they are documented (for error
     /// messages and `--help` text).
-    pub const BUILTIN_NAMES: &'static [&'static str] = &["uk", "melon", "raw"];
+    pub const BUILTIN_NAMES: &'static [&'static str] =
+        &["uk", "us", "us2025", "us2026", "melon", "raw"];
 
     /// Official Charts Company (UK) rules: 100 premium / 600 ad-supported streams per
     /// unit, 10 streams per user per track per day, [`AcrRule::uk`], at most 3 tracks per
@@ -123,6 +233,48 @@ impl RuleSet {
             acr: Some(AcrRule::uk()),
             max_tracks_per_artist: Some(3),
             chart_size: 100,
+            recurrent: None,
+        }
+    }
+
+    /// Billboard Hot 100 streaming rules, 2018–2025: a paid stream is 1 unit and an
+    /// ad-supported stream 2/3 of a unit (Billboard, 2018), expressed as 1 premium stream
+    /// per unit and 1.5 ad-supported streams per unit; no per-user cap and no artist cap
+    /// (none sourced); the legacy [`RecurrentRule::legacy`]; Top 100. Units are therefore
+    /// paid-stream equivalents. Programmed (radio-like) streams, weighted 1/2, do not exist
+    /// in the model.
+    pub fn us() -> Self {
+        Self {
+            name: "us".to_string(),
+            premium_streams_per_unit: 1.0,
+            ad_streams_per_unit: 1.5,
+            per_user_daily_cap: None,
+            acr: None,
+            max_tracks_per_artist: None,
+            chart_size: 100,
+            recurrent: Some(RecurrentRule::legacy()),
+        }
+    }
+
+    /// [`RuleSet::us`] with the late-2025 recurrent rule ([`RecurrentRule::y2025`]) and the
+    /// 2018–2025 stream weights (paid 1, ad-supported 2/3).
+    pub fn us2025() -> Self {
+        Self {
+            name: "us2025".to_string(),
+            recurrent: Some(RecurrentRule::y2025()),
+            ..Self::us()
+        }
+    }
+
+    /// Billboard Hot 100 streaming rules from January 2026: paid : ad-supported = 1 : 2.5
+    /// (Billboard, Dec 2025), i.e. 1 premium stream or 2.5 ad-supported streams per unit
+    /// (an ad-supported stream weighs 0.4), with the late-2025 recurrent rule
+    /// ([`RecurrentRule::y2025`]); no per-user or artist cap; Top 100.
+    pub fn us2026() -> Self {
+        Self {
+            name: "us2026".to_string(),
+            ad_streams_per_unit: 2.5,
+            ..Self::us2025()
         }
     }
 
@@ -137,6 +289,7 @@ impl RuleSet {
             acr: None,
             max_tracks_per_artist: None,
             chart_size: 100,
+            recurrent: None,
         }
     }
 
@@ -151,6 +304,7 @@ impl RuleSet {
             acr: None,
             max_tracks_per_artist: None,
             chart_size: 100,
+            recurrent: None,
         }
     }
 
@@ -159,6 +313,9 @@ impl RuleSet {
     pub fn builtin(name: &str) -> Option<Self> {
         match name {
             "uk" => Some(Self::uk()),
+            "us" => Some(Self::us()),
+            "us2025" => Some(Self::us2025()),
+            "us2026" => Some(Self::us2026()),
             "melon" => Some(Self::melon()),
             "raw" => Some(Self::raw()),
             _ => None,
@@ -176,8 +333,9 @@ impl RuleSet {
     }
 
     /// Checks the numbers: a non-empty name, finite positive stream ratios (standard and
-    /// ACR), `chart_size >= 1`, caps `>= 1`, `acr.decline_weeks >= 1` and a finite
-    /// non-negative `acr.reset_growth_points`.
+    /// ACR), `chart_size >= 1`, caps `>= 1`, `acr.decline_weeks >= 1`, a finite
+    /// non-negative `acr.reset_growth_points`, and a non-empty recurrent threshold list
+    /// with every number `>= 1`.
     ///
     /// # Errors
     ///
@@ -200,6 +358,9 @@ impl RuleSet {
         }
         if self.chart_size == 0 {
             return Err("chart_size: must be at least 1, got 0".to_string());
+        }
+        if let Some(rec) = &self.recurrent {
+            rec.validate()?;
         }
         Ok(())
     }
@@ -243,6 +404,8 @@ mod tests {
         assert_eq!(acr.ad_streams_per_unit, 1200.0);
         assert_eq!((acr.min_weeks_on_chart, acr.decline_weeks), (9, 3));
         assert_eq!(acr.reset_growth_points, 0.25);
+        assert!(acr.january_reset);
+        assert_eq!(uk.recurrent, None);
     }
 
     #[test]

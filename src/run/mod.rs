@@ -7,7 +7,7 @@
 mod rows;
 mod weekly;
 
-pub use rows::{ChartRow, ChartRunStats, WeekRow};
+pub use rows::{ChartRow, ChartRunStats, ChartTurnover, WeekRow};
 
 use crate::chart::ChartCompiler;
 use crate::ids::ArtistId;
@@ -78,6 +78,8 @@ pub fn run_one(
         chart_runs: Vec::new(),
     };
     let mut scratch = WeekScratch::default();
+    // Last week's headline chart per region (for the new-entries column).
+    let mut previous: Vec<Option<crate::chart::Chart>> = vec![None; scenario.regions.len()];
 
     for week in 0..scenario.weeks() {
         sim.start_week();
@@ -98,6 +100,7 @@ pub fn run_one(
             week,
         };
         let mut headline = Vec::with_capacity(scenario.regions.len());
+        let mut pooled = ChartTurnover::default();
         for (r, region) in scenario.regions.iter().enumerate() {
             let mut row = week_row(&key, &region.name, &[r], &mut scratch);
             for (k, compiler) in compilers[r].iter_mut().enumerate() {
@@ -125,16 +128,23 @@ pub fn run_one(
                 }));
                 if k == 0 {
                     add_chart_columns(&mut row, &chart, r, world);
+                    let turnover = ChartTurnover::of(&chart, previous[r].as_ref());
+                    turnover.apply(&mut row);
+                    pooled.add(turnover);
                     no1s[r].push(chart.number_one());
                     headline.push(chart);
                 }
             }
             out.weeks.push(row);
         }
-        out.weeks
-            .push(week_row(&key, "all", &all_regions, &mut scratch));
+        let mut all_row = week_row(&key, "all", &all_regions, &mut scratch);
+        pooled.apply(&mut all_row);
+        out.weeks.push(all_row);
         for (r, chart) in headline.iter().enumerate() {
             sim.publish_chart(r, chart.entries.iter().map(|e| e.track));
+        }
+        for (slot, chart) in previous.iter_mut().zip(headline) {
+            *slot = Some(chart);
         }
         on_week();
     }

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::chart::Chart;
+
 /// One row of `metrics.csv`: a region's (or all regions') week in one run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WeekRow {
@@ -56,6 +58,71 @@ pub struct WeekRow {
     pub no1_weeks_so_far: Option<u32>,
     /// Chart units of the No. 1 under the headline rules.
     pub no1_units: Option<f64>,
+    /// Headline-chart entries that were not on last week's headline chart (new entries and
+    /// re-entries; every entry in week 0). For `all`: summed over the regions' headline
+    /// charts. Empty when there are no entries.
+    pub chart_new_entries: Option<u32>,
+    /// Mean `weeks_on_chart` (this week included) of the headline chart's entries (for
+    /// `all`: over every region's headline entries pooled).
+    pub chart_mean_tenure_weeks: Option<f64>,
+    /// Share of the headline chart's entries converted at the accelerated chart ratio, 0..1
+    /// (for `all`: pooled over the regions' headline charts).
+    pub chart_acr_share: Option<f64>,
+}
+
+/// Counts behind the chart-run columns of [`WeekRow`] for one or more headline charts in
+/// one week (for the `all` row: the regions' headline charts pooled).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ChartTurnover {
+    /// Chart entries.
+    pub entries: u64,
+    /// Entries not on the same chart last week.
+    pub new_entries: u64,
+    /// Sum of the entries' `weeks_on_chart` (this week included).
+    pub tenure_weeks: u64,
+    /// Entries converted at the accelerated chart ratio.
+    pub on_acr: u64,
+}
+
+impl ChartTurnover {
+    /// The counts of this week's `chart` against last week's (`None` in week 0, when every
+    /// entry is new).
+    pub fn of(chart: &Chart, previous: Option<&Chart>) -> Self {
+        let mut before: Vec<u32> = previous
+            .map(|p| p.entries.iter().map(|e| e.track.0).collect())
+            .unwrap_or_default();
+        before.sort_unstable();
+        let e = &chart.entries;
+        Self {
+            entries: e.len() as u64,
+            new_entries: e
+                .iter()
+                .filter(|x| before.binary_search(&x.track.0).is_err())
+                .count() as u64,
+            tenure_weeks: e.iter().map(|x| u64::from(x.weeks_on_chart)).sum(),
+            on_acr: e.iter().filter(|x| x.on_acr).count() as u64,
+        }
+    }
+
+    /// Adds another chart's counts (pooling regions).
+    pub fn add(&mut self, other: Self) {
+        self.entries += other.entries;
+        self.new_entries += other.new_entries;
+        self.tenure_weeks += other.tenure_weeks;
+        self.on_acr += other.on_acr;
+    }
+
+    /// Writes `chart_new_entries`, `chart_mean_tenure_weeks` and `chart_acr_share` into
+    /// `row`; all stay empty when there are no entries.
+    pub fn apply(&self, row: &mut WeekRow) {
+        if self.entries == 0 {
+            return;
+        }
+        let n = self.entries as f64;
+        row.chart_new_entries = Some(u32::try_from(self.new_entries).unwrap_or(u32::MAX));
+        row.chart_mean_tenure_weeks = Some(self.tenure_weeks as f64 / n);
+        row.chart_acr_share = Some(self.on_acr as f64 / n);
+    }
 }
 
 /// One row of `charts.csv`: a chart position.
@@ -102,4 +169,55 @@ pub struct ChartRunStats {
     pub no1_longest_run: u32,
     /// Number of different No. 1s.
     pub distinct_no1s: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::ChartEntry;
+    use crate::ids::{ArtistId, TrackId};
+
+    fn chart(entries: &[(u32, u32, bool)]) -> Chart {
+        Chart {
+            entries: entries
+                .iter()
+                .enumerate()
+                .map(|(i, &(track, weeks, acr))| ChartEntry {
+                    rank: i as u32 + 1,
+                    track: TrackId(track),
+                    artist: ArtistId(0),
+                    units: 10.0 - i as f64,
+                    counted_streams: 10,
+                    on_acr: acr,
+                    weeks_on_chart: weeks,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn turnover_by_hand() {
+        let last = chart(&[(1, 3, false), (2, 1, false), (3, 9, false)]);
+        // tracks 1 and 3 were on last week's chart; 7 and 8 were not
+        let this = chart(&[(3, 10, true), (7, 1, false), (1, 4, false), (8, 2, false)]);
+        let t = ChartTurnover::of(&this, Some(&last));
+        assert_eq!(
+            t,
+            ChartTurnover {
+                entries: 4,
+                new_entries: 2,
+                tenure_weeks: 17,
+                on_acr: 1
+            }
+        );
+        // week 0: every entry is new
+        assert_eq!(ChartTurnover::of(&this, None).new_entries, 4);
+        let mut pooled = t;
+        pooled.add(ChartTurnover::of(&last, None));
+        assert_eq!((pooled.entries, pooled.new_entries), (7, 5));
+        assert_eq!(
+            ChartTurnover::of(&Chart::default(), Some(&last)),
+            ChartTurnover::default()
+        );
+    }
 }

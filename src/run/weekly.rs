@@ -131,6 +131,9 @@ pub fn week_row(
         no1_track: None,
         no1_weeks_so_far: None,
         no1_units: None,
+        chart_new_entries: None,
+        chart_mean_tenure_weeks: None,
+        chart_acr_share: None,
     }
 }
 

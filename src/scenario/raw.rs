@@ -7,6 +7,7 @@
 use serde::Deserialize;
 
 use super::params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
+use crate::chart::RecurrentThreshold;
 
 /// A scenario file as written.
 #[derive(Debug, Deserialize)]
@@ -52,6 +53,67 @@ pub struct RawScenario {
     /// Recommender policies compared on the same worlds.
     #[serde(default)]
     pub policies: Vec<RawPolicy>,
+    /// Chart rule sets defined by the scenario (`[[chart_rules]]`), usable by name in
+    /// `regions[].chart_rules` beside the built-ins.
+    #[serde(default)]
+    pub chart_rules: Vec<RawRuleSet>,
+}
+
+/// A value, or the word `"none"` to switch an optional rule off (TOML has no null).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OrNone<T> {
+    /// A value.
+    Value(T),
+    /// A word; only `"none"` is valid.
+    Word(String),
+}
+
+/// A `[[chart_rules]]` entry as written: a name, an optional built-in (or earlier
+/// scenario) rule set to start from, and any [`crate::chart::RuleSet`] field to override.
+/// Without `base`, `premium_streams_per_unit` and `ad_streams_per_unit` are required and
+/// the optional rules default to off (`chart_size` to 100).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuleSet {
+    /// Rule-set name, unique, not a built-in name.
+    pub name: String,
+    /// Rule set to start from (a built-in or an earlier `[[chart_rules]]` entry).
+    pub base: Option<String>,
+    /// Premium streams per chart unit.
+    pub premium_streams_per_unit: Option<f64>,
+    /// Ad-supported streams per chart unit.
+    pub ad_streams_per_unit: Option<f64>,
+    /// Per-user daily cap, or `"none"`.
+    pub per_user_daily_cap: Option<OrNone<i64>>,
+    /// Accelerated chart ratio (a table, merged over the base's ACR), or `"none"`.
+    pub acr: Option<OrNone<RawAcr>>,
+    /// Most tracks per lead artist, or `"none"`.
+    pub max_tracks_per_artist: Option<OrNone<i64>>,
+    /// Chart positions.
+    pub chart_size: Option<i64>,
+    /// Recurrent thresholds (a list of `{ min_weeks_on_chart, below_rank }`), or `"none"`.
+    pub recurrent: Option<OrNone<Vec<RecurrentThreshold>>>,
+}
+
+/// An `acr` table of a `[[chart_rules]]` entry: fields not given come from the base rule
+/// set's ACR (all numeric fields are required when the base has none).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAcr {
+    /// Premium streams per unit on ACR.
+    pub premium_streams_per_unit: Option<f64>,
+    /// Ad-supported streams per unit on ACR.
+    pub ad_streams_per_unit: Option<f64>,
+    /// Weeks on chart before ACR may apply.
+    pub min_weeks_on_chart: Option<i64>,
+    /// Weeks of relative decline that put a track on ACR.
+    pub decline_weeks: Option<i64>,
+    /// Growth gap over the market that takes a track off ACR.
+    pub reset_growth_points: Option<f64>,
+    /// December ACR decisions reset in the first chart week of January (default `false`
+    /// without a base ACR).
+    pub january_reset: Option<bool>,
 }
 
 /// A `[[regions]]` entry as written.

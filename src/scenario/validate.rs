@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use super::raw::{RawGenre, RawPolicy, RawRegion, RawScenario};
+use super::raw::{OrNone, RawAcr, RawGenre, RawPolicy, RawRegion, RawRuleSet, RawScenario};
 use super::{Genre, Region, Scenario};
-use crate::chart::RuleSet;
+use crate::chart::{AcrRule, RecurrentRule, RuleSet};
 use crate::error::{Error, Result};
 use crate::ids::RegionId;
 use crate::policy::{PolicySpec, PopularityScope, Scorer};
@@ -115,7 +115,8 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
     check_listening(&c, &raw)?;
     check_utility(&c, &raw)?;
 
-    let regions = validate_regions(&c, &raw.regions)?;
+    let custom_rules = validate_chart_rules(&c, &raw.chart_rules)?;
+    let regions = validate_regions(&c, &raw.regions, &custom_rules)?;
     let genres = validate_genres(&c, &raw.genres, &raw.regions)?;
     let policies = validate_policies(&c, &raw.policies)?;
 
@@ -263,7 +264,221 @@ fn check_utility(c: &Check, raw: &RawScenario) -> Result<()> {
     )
 }
 
-fn validate_regions(c: &Check, raw: &[RawRegion]) -> Result<Vec<Region>> {
+/// Most `[[chart_rules]]` entries a scenario may define.
+const MAX_CUSTOM_RULE_SETS: usize = 100;
+/// Largest chart a rule set may ask for.
+const MAX_CHART_SIZE: i64 = 100_000;
+
+/// Resolves the scenario's `[[chart_rules]]` into rule sets, in file order.
+fn validate_chart_rules(c: &Check, raw: &[RawRuleSet]) -> Result<Vec<RuleSet>> {
+    if raw.len() > MAX_CUSTOM_RULE_SETS {
+        return Err(c.err(
+            "chart_rules",
+            format!(
+                "must list at most {MAX_CUSTOM_RULE_SETS} [[chart_rules]], got {}",
+                raw.len()
+            ),
+        ));
+    }
+    c.unique("chart_rules", raw.iter().map(|r| r.name.as_str()))?;
+    let mut out: Vec<RuleSet> = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let rules = resolve_rule_set(c, i, r, &out)?;
+        out.push(rules);
+    }
+    Ok(out)
+}
+
+/// One `[[chart_rules]]` entry: its base (if any) with the entry's overrides applied.
+fn resolve_rule_set(c: &Check, i: usize, r: &RawRuleSet, earlier: &[RuleSet]) -> Result<RuleSet> {
+    let key = |field: &str| format!("chart_rules[{i}].{field}");
+    c.name(&key("name"), &r.name)?;
+    if RuleSet::builtin(&r.name).is_some() {
+        return Err(c.err(
+            key("name"),
+            format!(
+                "{:?} is a built-in rule set; choose another name (use base = {:?} to start from it)",
+                r.name, r.name
+            ),
+        ));
+    }
+    let base = match &r.base {
+        Some(name) => Some(
+            RuleSet::builtin(name)
+                .or_else(|| earlier.iter().find(|x| &x.name == name).cloned())
+                .ok_or_else(|| {
+                    c.err(
+                        key("base"),
+                        format!(
+                            "unknown rule set {name:?}; expected a built-in ({}) or an earlier [[chart_rules]] name",
+                            RuleSet::BUILTIN_NAMES.join(", ")
+                        ),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let required = |field: &str, value: Option<f64>, from_base: Option<f64>| {
+        value.or(from_base).ok_or_else(|| {
+            c.err(
+                key(field),
+                "required when the rule set has no base (or give base = \"uk\" etc.)",
+            )
+        })
+    };
+    let count = |field: &str, value: i64| -> Result<u32> {
+        if value < 1 || value > i64::from(u32::MAX) {
+            return Err(c.err(
+                key(field),
+                format!(
+                    "must be between 1 and {} or \"none\", got {value}",
+                    u32::MAX
+                ),
+            ));
+        }
+        Ok(value as u32)
+    };
+    let none_word = |field: &str, word: &str| -> Result<()> {
+        if word == "none" {
+            Ok(())
+        } else {
+            Err(c.err(
+                key(field),
+                format!("must be a number or \"none\", got {word:?}"),
+            ))
+        }
+    };
+
+    let mut rules = base.clone().unwrap_or(RuleSet {
+        name: String::new(),
+        premium_streams_per_unit: f64::NAN,
+        ad_streams_per_unit: f64::NAN,
+        per_user_daily_cap: None,
+        acr: None,
+        max_tracks_per_artist: None,
+        chart_size: 100,
+        recurrent: None,
+    });
+    rules.name = r.name.clone();
+    let from_base = base.as_ref();
+    rules.premium_streams_per_unit = required(
+        "premium_streams_per_unit",
+        r.premium_streams_per_unit,
+        from_base.map(|b| b.premium_streams_per_unit),
+    )?;
+    rules.ad_streams_per_unit = required(
+        "ad_streams_per_unit",
+        r.ad_streams_per_unit,
+        from_base.map(|b| b.ad_streams_per_unit),
+    )?;
+    match &r.per_user_daily_cap {
+        None => {}
+        Some(OrNone::Value(v)) => rules.per_user_daily_cap = Some(count("per_user_daily_cap", *v)?),
+        Some(OrNone::Word(w)) => {
+            none_word("per_user_daily_cap", w)?;
+            rules.per_user_daily_cap = None;
+        }
+    }
+    match &r.max_tracks_per_artist {
+        None => {}
+        Some(OrNone::Value(v)) => {
+            rules.max_tracks_per_artist = Some(count("max_tracks_per_artist", *v)? as usize);
+        }
+        Some(OrNone::Word(w)) => {
+            none_word("max_tracks_per_artist", w)?;
+            rules.max_tracks_per_artist = None;
+        }
+    }
+    if let Some(size) = r.chart_size {
+        if !(1..=MAX_CHART_SIZE).contains(&size) {
+            return Err(c.err(
+                key("chart_size"),
+                format!("must be between 1 and {MAX_CHART_SIZE}, got {size}"),
+            ));
+        }
+        rules.chart_size = size as usize;
+    }
+    match &r.acr {
+        None => {}
+        Some(OrNone::Word(w)) => {
+            none_word("acr", w)?;
+            rules.acr = None;
+        }
+        Some(OrNone::Value(a)) => rules.acr = Some(merge_acr(c, i, a, rules.acr.as_ref())?),
+    }
+    match &r.recurrent {
+        None => {}
+        Some(OrNone::Word(w)) => {
+            none_word("recurrent", w)?;
+            rules.recurrent = None;
+        }
+        Some(OrNone::Value(t)) => {
+            rules.recurrent = Some(RecurrentRule {
+                thresholds: t.clone(),
+            });
+        }
+    }
+    rules.validate().map_err(|e| match e.split_once(": ") {
+        Some((field, message)) => c.err(key(field), message),
+        None => c.err(format!("chart_rules[{i}]"), e),
+    })?;
+    Ok(rules)
+}
+
+/// An `acr` table merged over the base rule set's ACR (`base`), every numeric field
+/// required when there is none.
+fn merge_acr(c: &Check, i: usize, a: &RawAcr, base: Option<&AcrRule>) -> Result<AcrRule> {
+    let missing = |field: &str| {
+        c.err(
+            format!("chart_rules[{i}].acr.{field}"),
+            "required when the base rule set has no ACR",
+        )
+    };
+    let weeks = |field: &str, v: i64| -> Result<u32> {
+        if !(0..=i64::from(u32::MAX)).contains(&v) {
+            return Err(c.err(
+                format!("chart_rules[{i}].acr.{field}"),
+                format!("must be between 0 and {}, got {v}", u32::MAX),
+            ));
+        }
+        Ok(v as u32)
+    };
+    Ok(AcrRule {
+        premium_streams_per_unit: a
+            .premium_streams_per_unit
+            .or(base.map(|b| b.premium_streams_per_unit))
+            .ok_or_else(|| missing("premium_streams_per_unit"))?,
+        ad_streams_per_unit: a
+            .ad_streams_per_unit
+            .or(base.map(|b| b.ad_streams_per_unit))
+            .ok_or_else(|| missing("ad_streams_per_unit"))?,
+        min_weeks_on_chart: match a.min_weeks_on_chart {
+            Some(v) => weeks("min_weeks_on_chart", v)?,
+            None => base
+                .map(|b| b.min_weeks_on_chart)
+                .ok_or_else(|| missing("min_weeks_on_chart"))?,
+        },
+        decline_weeks: match a.decline_weeks {
+            Some(v) => weeks("decline_weeks", v)?,
+            None => base
+                .map(|b| b.decline_weeks)
+                .ok_or_else(|| missing("decline_weeks"))?,
+        },
+        reset_growth_points: a
+            .reset_growth_points
+            .or(base.map(|b| b.reset_growth_points))
+            .ok_or_else(|| missing("reset_growth_points"))?,
+        january_reset: a
+            .january_reset
+            .or(base.map(|b| b.january_reset))
+            .unwrap_or(false),
+    })
+}
+
+fn validate_regions(c: &Check, raw: &[RawRegion], custom: &[RuleSet]) -> Result<Vec<Region>> {
+    let mut known: Vec<&str> = RuleSet::BUILTIN_NAMES.to_vec();
+    known.extend(custom.iter().map(|r| r.name.as_str()));
+    let known = known.join(", ");
     if raw.is_empty() || raw.len() > MAX_REGIONS {
         return Err(c.err(
             "regions",
@@ -287,23 +502,22 @@ fn validate_regions(c: &Check, raw: &[RawRegion]) -> Result<Vec<Region>> {
         if r.chart_rules.is_empty() {
             return Err(c.err(
                 key("chart_rules"),
-                format!(
-                    "must name at least one rule set, one of {}",
-                    RuleSet::BUILTIN_NAMES.join(", ")
-                ),
+                format!("must name at least one rule set, one of {known}"),
             ));
         }
         let mut chart_rules = Vec::with_capacity(r.chart_rules.len());
         for (j, name) in r.chart_rules.iter().enumerate() {
-            let rules = RuleSet::builtin(name).ok_or_else(|| {
-                c.err(
-                    format!("regions[{i}].chart_rules[{j}]"),
-                    format!(
-                        "unknown rule set {name:?}; expected one of {}",
-                        RuleSet::BUILTIN_NAMES.join(", ")
-                    ),
-                )
-            })?;
+            let rules = custom
+                .iter()
+                .find(|x| &x.name == name)
+                .cloned()
+                .or_else(|| RuleSet::builtin(name))
+                .ok_or_else(|| {
+                    c.err(
+                        format!("regions[{i}].chart_rules[{j}]"),
+                        format!("unknown rule set {name:?}; expected one of {known}"),
+                    )
+                })?;
             if chart_rules.iter().any(|x: &RuleSet| x.name == rules.name) {
                 return Err(c.err(
                     format!("regions[{i}].chart_rules[{j}]"),

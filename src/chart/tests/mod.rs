@@ -1,9 +1,11 @@
 //! Tests of the chart compiler fed through its public API, with hand-computed expectations.
 
 mod acr_weeks;
+mod calendar;
 mod props;
 mod ranking;
 mod units;
+mod us;
 
 use super::{Chart, ChartCompiler, RuleSet};
 use crate::ids::{ArtistId, TrackId};

@@ -27,9 +27,11 @@ fn rules() -> impl Strategy<Value = RuleSet> {
                 min_weeks_on_chart: min_weeks,
                 decline_weeks: decline,
                 reset_growth_points: reset,
+                january_reset: true,
             }),
             max_tracks_per_artist: cap,
             chart_size: size,
+            recurrent: None,
         })
 }
 
