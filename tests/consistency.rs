@@ -182,6 +182,44 @@ fn all_regions_streams_are_the_sum_of_the_regions() {
 }
 
 #[test]
+fn track_totals_add_up_to_the_weekly_streams() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_tiny(&out, &["--replicates", "1"]);
+    let sum_by = |file: &str| -> BTreeMap<(String, String), u64> {
+        let table = Table::read(&out, file);
+        let (run, region) = (table.column("run"), table.column("region"));
+        let mut sums = BTreeMap::new();
+        for (i, s) in table.parsed::<u64>("streams").into_iter().enumerate() {
+            *sums
+                .entry((run[i].to_owned(), region[i].to_owned()))
+                .or_default() += s;
+        }
+        sums
+    };
+    let (tracks, weekly) = (sum_by("tracks.csv"), sum_by("metrics.csv"));
+    // One total per run and region (and `all`), equal to that region's weekly streams summed.
+    assert_eq!(
+        tracks.len(),
+        tiny::POLICIES.len() * (tiny::REGIONS.len() + 1)
+    );
+    assert_eq!(tracks, weekly);
+    // Every region lists the same released tracks, streamed or not.
+    let table = Table::read(&out, "tracks.csv");
+    let mut rows: HashMap<(&str, &str), usize> = HashMap::new();
+    let (run, region) = (table.column("run"), table.column("region"));
+    for i in 0..table.rows.len() {
+        *rows.entry((run[i], region[i])).or_default() += 1;
+    }
+    let counts: std::collections::BTreeSet<usize> = rows.values().copied().collect();
+    assert_eq!(
+        counts.len(),
+        1,
+        "row counts per run and region differ: {counts:?}"
+    );
+}
+
+#[test]
 fn summary_means_average_the_post_burn_in_weeks_of_each_replicate() {
     const BURN_IN_WEEKS: u32 = 2; // tests/data/tiny.toml
     let tmp = tempfile::tempdir().unwrap();

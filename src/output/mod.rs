@@ -23,6 +23,7 @@ pub const RESULT_FILES: &[&str] = &[
     "metrics.csv",
     "charts.csv",
     "summary.csv",
+    "tracks.csv",
     "plots",
     "report.html",
 ];
@@ -45,6 +46,7 @@ pub fn write_results(
         tables::write_metrics(&staging.join("metrics.csv"), batch)?;
         tables::write_charts(&staging.join("charts.csv"), batch)?;
         tables::write_summary(&staging.join("summary.csv"), batch)?;
+        tables::write_tracks(&staging.join("tracks.csv"), batch)?;
         manifest.write(&staging.join("manifest.json"), scenario, batch)?;
         // Plots and report are drawn from the files just written, never from `batch`.
         crate::report::write_plots_and_report(&staging)

@@ -34,6 +34,11 @@ pub fn write_charts(path: &Path, batch: &BatchOutput) -> Result<()> {
     write_rows(path, batch.runs.iter().flat_map(|r| r.charts.iter()))
 }
 
+/// `tracks.csv`: one row per run, region (and `all`) and released track.
+pub fn write_tracks(path: &Path, batch: &BatchOutput) -> Result<()> {
+    write_rows(path, batch.runs.iter().flat_map(|r| r.tracks.iter()))
+}
+
 /// `summary.csv`: one row per policy, region and metric.
 pub fn write_summary(path: &Path, batch: &BatchOutput) -> Result<()> {
     write_rows(path, batch.summary.iter())

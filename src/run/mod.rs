@@ -7,7 +7,7 @@
 mod rows;
 mod weekly;
 
-pub use rows::{ChartRow, ChartRunStats, ChartTurnover, WeekRow};
+pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
 
 use crate::chart::ChartCompiler;
 use crate::ids::ArtistId;
@@ -34,6 +34,8 @@ pub struct RunOutput {
     pub charts: Vec<ChartRow>,
     /// Headline-chart run statistics per region.
     pub chart_runs: Vec<ChartRunStats>,
+    /// Streams of every released track over the run, per region then `all`.
+    pub tracks: Vec<TrackRow>,
 }
 
 /// The per-user caps needed by every rule set of a scenario.
@@ -76,7 +78,10 @@ pub fn run_one(
         weeks: Vec::new(),
         charts: Vec::new(),
         chart_runs: Vec::new(),
+        tracks: Vec::new(),
     };
+    // Uncapped streams per region and track over the whole run.
+    let mut track_streams = vec![vec![0u64; n_tracks]; scenario.regions.len()];
     let mut scratch = WeekScratch::default();
     // Last week's headline chart per region (for the new-entries column).
     let mut previous: Vec<Option<crate::chart::Chart>> = vec![None; scenario.regions.len()];
@@ -89,6 +94,12 @@ pub fn run_one(
         sim.close_week();
         let released = world.catalogue.released(sim.day() - 1);
         let tally = sim.week_tally();
+        for (r, totals) in track_streams.iter_mut().enumerate() {
+            let (premium, ad) = (tally.counted(0, true, r), tally.counted(0, false, r));
+            for ((total, &p), &a) in totals.iter_mut().zip(premium).zip(ad) {
+                *total += u64::from(p) + u64::from(a);
+            }
+        }
         let key = RowKey {
             world,
             released,
@@ -149,6 +160,8 @@ pub fn run_one(
         on_week();
     }
 
+    out.tracks = track_rows(scenario, world, &out, &policy.name, &track_streams);
+
     // Weeks at No. 1 so far, and run-level chart-run statistics.
     let rows_per_week = scenario.regions.len() + 1;
     for (r, region) in scenario.regions.iter().enumerate() {
@@ -166,4 +179,47 @@ pub fn run_one(
         });
     }
     out
+}
+
+/// The `tracks.csv` rows of a run: every track released by the end of the run, per region
+/// and for all regions together.
+fn track_rows(
+    scenario: &Scenario,
+    world: &World,
+    out: &RunOutput,
+    policy: &str,
+    streams: &[Vec<u64>],
+) -> Vec<TrackRow> {
+    let tracks = &world.catalogue.tracks;
+    let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
+    let names: Vec<&str> = scenario
+        .regions
+        .iter()
+        .map(|r| r.name.as_str())
+        .chain(["all"])
+        .collect();
+    let mut rows = Vec::with_capacity(names.len() * released);
+    for (r, region) in names.iter().enumerate() {
+        for t in 0..released {
+            let total = match streams.get(r) {
+                Some(region_streams) => region_streams[t],
+                None => streams.iter().map(|s| s[t]).sum(),
+            };
+            let artist = tracks.artist[t];
+            rows.push(TrackRow {
+                run: out.run,
+                replicate: out.replicate,
+                policy: policy.to_owned(),
+                region: (*region).to_owned(),
+                track: t as u32,
+                artist: artist.0,
+                genre: scenario.genres[tracks.genre[t].index()].name.clone(),
+                origin: scenario.regions[tracks.origin[t].index()].name.clone(),
+                label: world.catalogue.artists.label[artist.index()],
+                release_day: tracks.release_day[t],
+                streams: total,
+            });
+        }
+    }
+    rows
 }

@@ -158,6 +158,36 @@ pub struct ChartRow {
     pub local: bool,
 }
 
+/// One row of `tracks.csv`: a track's streams over the whole run in one region (or `all`).
+///
+/// Every released track has a row, streamed or not, so Lorenz curves and Gini
+/// coefficients over the catalogue can be computed from this file alone.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrackRow {
+    /// Run id.
+    pub run: u32,
+    /// Replicate world.
+    pub replicate: u32,
+    /// Policy name.
+    pub policy: String,
+    /// Region name, or `all`.
+    pub region: String,
+    /// Track id.
+    pub track: u32,
+    /// Lead artist id.
+    pub artist: u32,
+    /// Genre name.
+    pub genre: String,
+    /// Region the artist comes from.
+    pub origin: String,
+    /// `major` or `independent`.
+    pub label: crate::world::Label,
+    /// Release day (negative: back catalogue, released before day 0).
+    pub release_day: i32,
+    /// Streams over all simulated weeks (uncapped).
+    pub streams: u64,
+}
+
 /// Run-level chart-run statistics of one region's headline chart.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChartRunStats {

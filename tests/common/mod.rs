@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Files every result directory must contain, and nothing else.
-pub const RESULT_FILES: [&str; 6] = [
+pub const RESULT_FILES: [&str; 7] = [
     "charts.csv",
     "manifest.json",
     "metrics.csv",
     "plots",
     "report.html",
     "summary.csv",
+    "tracks.csv",
 ];
 
 /// Facts about `tests/data/tiny.toml`, as declared in the file.
