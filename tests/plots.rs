@@ -9,8 +9,14 @@ use chartsim::plot::{PlotKind, ResultData};
 use common::{chartsim, run_tiny, tiny};
 use plotters::prelude::*;
 
-/// The four data files `chartsim plot` reads.
-const DATA_FILES: [&str; 4] = ["manifest.json", "metrics.csv", "charts.csv", "summary.csv"];
+/// The five data files `chartsim plot` reads.
+const DATA_FILES: [&str; 5] = [
+    "manifest.json",
+    "metrics.csv",
+    "charts.csv",
+    "summary.csv",
+    "tracks.csv",
+];
 
 /// Okabe–Ito colours of the tiny scenario's three policies, in scenario order.
 const POLICY_COLOURS: [&str; 3] = ["#0072B2", "#D55E00", "#009E73"];
@@ -89,8 +95,64 @@ fn every_plot_is_written_as_png_and_svg_with_titles_labels_and_series() {
         );
     }
     assert!(bump.contains("chart position (1 = No. 1)"));
-    let lorenz = std::fs::read_to_string(out.join("plots/lorenz_charted.svg")).unwrap();
-    assert!(lorenz.contains("charted tracks") && lorenz.contains("Gini 0."));
+    for (stem, title) in [
+        (
+            "lorenz_tracks",
+            "Lorenz curves of streams by track over the whole catalogue",
+        ),
+        (
+            "lorenz_artists",
+            "Lorenz curves of streams by artist over the whole catalogue",
+        ),
+    ] {
+        let lorenz = std::fs::read_to_string(out.join(format!("plots/{stem}.svg"))).unwrap();
+        assert!(lorenz.contains(title), "{stem} title");
+        assert!(lorenz.contains("replicates pooled"), "{stem} says pooled");
+        for (region, _) in tiny::REGIONS {
+            for policy in tiny::POLICIES {
+                assert!(
+                    lorenz.contains(&format!("{region}, {policy}: Gini 0.")),
+                    "{stem} legend has {region}, {policy}"
+                );
+            }
+        }
+        // One curve per panel (all regions, then each region) plus one legend swatch each.
+        for colour in POLICY_COLOURS {
+            let lines = lorenz
+                .matches(&format!(
+                    "<polyline fill=\"none\" opacity=\"1\" stroke=\"{colour}\""
+                ))
+                .count();
+            assert_eq!(
+                lines,
+                2 * (tiny::REGIONS.len() + 1),
+                "{stem} lines {colour}"
+            );
+        }
+        // Thinned: no curve has more than 500 points.
+        for line in lorenz.lines().filter(|l| l.contains("<polyline")) {
+            assert!(line.matches(',').count() <= 500, "{stem} curve thinned");
+        }
+    }
+    let no1 = std::fs::read_to_string(out.join("plots/counterfactual_no1.svg")).unwrap();
+    assert!(
+        no1.contains("Counterfactual No. 1s") && no1.contains("replicate 0, policy popularity")
+    );
+    for (region, rules) in tiny::REGIONS {
+        assert!(no1.contains(&format!("{region} (ringed")), "{region} panel");
+        assert!(
+            no1.contains(&format!("{} (headline)", rules[0])),
+            "{region} headline row"
+        );
+        assert!(
+            no1.contains(&format!("{}: differs ", rules[1])),
+            "{region} second row"
+        );
+    }
+    assert!(
+        no1.contains("wk at No. 1 (uk · raw)") && no1.contains("track "),
+        "No. 1 legend"
+    );
 }
 
 #[test]
@@ -200,6 +262,17 @@ fn report_has_every_section_and_inlines_every_plot() {
     ] {
         assert!(html.contains(text), "report mentions {text:?}");
     }
+    assert!(html.contains("<table id=\"no1-differences\">"));
+    for (region, rules) in tiny::REGIONS {
+        assert!(
+            html.contains(&format!(
+                "<tr><td>{region}</td><td>{}</td><td>{}</td><td>",
+                rules[0], rules[1]
+            )),
+            "No. 1 differences of {region}"
+        );
+    }
+    assert!(html.contains(&format!(" of {}</td></tr>", tiny::WEEKS)));
     assert!(!html.contains("<script"), "no JavaScript");
     assert!(
         !html.contains("http://")
@@ -216,6 +289,7 @@ fn missing_or_malformed_result_files_are_exit_2_naming_the_file() {
     for (i, (file, content)) in [
         ("summary.csv", None),
         ("charts.csv", None),
+        ("tracks.csv", None),
         (
             "metrics.csv",
             Some("run,replicate,policy,region,week\n0,0,popularity,UK,x\n"),
@@ -244,7 +318,7 @@ fn empty_tables_draw_no_data_messages_instead_of_failing() {
     let out = tiny_results(tmp.path());
     let dir = tmp.path().join("empty");
     copy_data_files(&out, &dir);
-    for f in ["metrics.csv", "charts.csv", "summary.csv"] {
+    for f in ["metrics.csv", "charts.csv", "summary.csv", "tracks.csv"] {
         let text = std::fs::read_to_string(dir.join(f)).unwrap();
         let header = text.lines().next().unwrap();
         std::fs::write(dir.join(f), format!("{header}\n")).unwrap();

@@ -1,8 +1,10 @@
 //! Reading a result directory's files into what the plots and the report need.
 //!
 //! Plots never see simulation state: everything comes from `manifest.json`,
-//! `metrics.csv`, `summary.csv` and `charts.csv`. `charts.csv` can be tens of megabytes,
-//! so it is read once, streaming, keeping only the headline chart's rows.
+//! `metrics.csv`, `summary.csv`, `charts.csv` and `tracks.csv`. `charts.csv` and
+//! `tracks.csv` can be tens of megabytes, so each is read once, streaming, keeping only
+//! what the plots use: the headline chart and every rule set's No. 1s of replicate 0 under
+//! the baseline policy, and stream totals by track and by artist.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -116,7 +118,8 @@ pub struct SummaryEntry {
 /// per replicate (empty cells left out).
 pub type WeeklyValues = Vec<Vec<f64>>;
 
-/// Ranks of the headline chart, week by week, for one region (replicate 0, baseline).
+/// Ranks of the headline chart, week by week, for one region (replicate 0, baseline),
+/// and the No. 1 of every rule set the region's charts were compiled under.
 #[derive(Clone, Debug, Default)]
 pub struct RegionChart {
     /// Region name.
@@ -125,6 +128,50 @@ pub struct RegionChart {
     pub rules: String,
     /// `(week, rank, track)` for every position of the headline chart.
     pub positions: Vec<(u32, u32, u32)>,
+    /// Every rule set of the region in `charts.csv` (any run), in order of first
+    /// appearance (the headline first), with week → No. 1 track of replicate 0 under the
+    /// baseline policy (weeks with an empty chart are absent).
+    pub no1s: Vec<(String, BTreeMap<u32, u32>)>,
+}
+
+impl RegionChart {
+    /// Whether `charts.csv` holds more than one rule set for the region.
+    pub fn has_counterfactuals(&self) -> bool {
+        self.no1s.len() > 1
+    }
+
+    /// For each rule set after the headline: `(rules, k, n)`, where `n` counts the
+    /// weeks in which the headline chart or that rule set's chart has a No. 1 and `k`
+    /// those in which the two No. 1s differ (one chart empty counts as differing).
+    pub fn no1_differences(&self) -> Vec<(&str, usize, usize)> {
+        let Some((_, headline)) = self.no1s.first() else {
+            return Vec::new();
+        };
+        self.no1s
+            .iter()
+            .skip(1)
+            .map(|(rules, no1)| {
+                let weeks: std::collections::BTreeSet<u32> =
+                    headline.keys().chain(no1.keys()).copied().collect();
+                let differ = weeks
+                    .iter()
+                    .filter(|w| headline.get(w) != no1.get(w))
+                    .count();
+                (rules.as_str(), differ, weeks.len())
+            })
+            .collect()
+    }
+}
+
+/// Stream totals over the whole run for one region (or `all`) and policy, every
+/// replicate world pooled: one entry per (replicate, track) or (replicate, artist),
+/// unstreamed tracks included as zeros.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogueStreams {
+    /// Streams of every released track.
+    pub by_track: Vec<u64>,
+    /// Streams of every artist with a released track (sum over their tracks).
+    pub by_artist: Vec<u64>,
 }
 
 /// Everything a result directory says that the plots and the report use.
@@ -144,13 +191,13 @@ pub struct ResultData {
     pub summary: Vec<SummaryEntry>,
     /// Headline chart of replicate 0 under the baseline policy, per region in scenario order.
     pub charts: Vec<RegionChart>,
-    /// `(region, policy)` → counted streams of every track that made the headline chart,
-    /// summed over all weeks, one entry per (replicate, track).
-    pub charted_streams: BTreeMap<(String, String), Vec<u64>>,
+    /// `(region or "all", policy)` → streams by track and by artist from `tracks.csv`.
+    pub catalogue: BTreeMap<(String, String), CatalogueStreams>,
 }
 
 impl ResultData {
-    /// Reads `manifest.json`, `metrics.csv`, `summary.csv` and `charts.csv` from `dir`.
+    /// Reads `manifest.json`, `metrics.csv`, `summary.csv`, `charts.csv` and `tracks.csv`
+    /// from `dir`.
     pub fn read(dir: &Path) -> Result<Self, PlotError> {
         let path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&path).map_err(|source| PlotError::Read {
@@ -162,7 +209,8 @@ impl ResultData {
         let scenario = manifest.scenario;
         let (weeks, weekly) = read_metrics(&dir.join("metrics.csv"))?;
         let summary = read_summary(&dir.join("summary.csv"))?;
-        let (charts, charted_streams) = read_charts(&dir.join("charts.csv"), &scenario)?;
+        let charts = read_charts(&dir.join("charts.csv"), &scenario)?;
+        let catalogue = read_tracks(&dir.join("tracks.csv"), &scenario)?;
         Ok(Self {
             version: manifest.chartsim_version,
             command: manifest.command,
@@ -171,7 +219,7 @@ impl ResultData {
             weekly,
             summary,
             charts,
-            charted_streams,
+            catalogue,
         })
     }
 
@@ -318,14 +366,9 @@ fn read_summary(path: &Path) -> Result<Vec<SummaryEntry>, PlotError> {
         .map_err(|e| malformed(path, e))
 }
 
-type ChartStreams = BTreeMap<(String, String), Vec<u64>>;
-
-fn read_charts(
-    path: &Path,
-    scenario: &ScenarioInfo,
-) -> Result<(Vec<RegionChart>, ChartStreams), PlotError> {
+fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>, PlotError> {
     let mut reader = open_csv(path)?;
-    let [replicate, policy, region, rules, week, rank, track, counted] = columns(
+    let [replicate, policy, region, rules, week, rank, track] = columns(
         &mut reader,
         path,
         [
@@ -336,7 +379,6 @@ fn read_charts(
             "week",
             "rank",
             "track",
-            "counted_streams",
         ],
     )?;
     let baseline = scenario.policies.first().map(|p| p.name.as_bytes());
@@ -348,8 +390,6 @@ fn read_charts(
             ..RegionChart::default()
         })
         .collect();
-    // (region index, policy, replicate, track) → counted streams.
-    let mut totals: BTreeMap<(usize, String, u32, u32), u64> = BTreeMap::new();
     let mut record = csv::ByteRecord::new();
     while reader
         .read_byte_record(&mut record)
@@ -365,32 +405,86 @@ fn read_charts(
         };
         let rule = cells.text(rules)?;
         let chart = &mut charts[ri];
+        let ki = match chart.no1s.iter().position(|(name, _)| name == rule) {
+            Some(ki) => ki,
+            None => {
+                chart.no1s.push((rule.to_owned(), BTreeMap::new()));
+                chart.no1s.len() - 1
+            }
+        };
         if chart.rules.is_empty() {
             chart.rules = rule.to_owned();
-        } else if chart.rules != rule {
-            continue; // a counterfactual chart: not needed
         }
         let rep: u32 = cells.number(replicate)?;
-        let t: u32 = cells.number(track)?;
-        let p = record.get(policy).unwrap_or_default();
-        if rep == 0 && Some(p) == baseline {
-            chart
-                .positions
-                .push((cells.number(week)?, cells.number(rank)?, t));
+        if rep != 0 || record.get(policy) != baseline {
+            continue;
         }
-        let streams: u64 = cells.number(counted)?;
-        *totals
-            .entry((ri, cells.text(policy)?.to_owned(), rep, t))
-            .or_default() += streams;
+        let (w, k, t): (u32, u32, u32) = (
+            cells.number(week)?,
+            cells.number(rank)?,
+            cells.number(track)?,
+        );
+        if k == 1 {
+            chart.no1s[ki].1.insert(w, t);
+        }
+        if ki == 0 {
+            chart.positions.push((w, k, t));
+        }
     }
-    let mut charted = ChartStreams::new();
-    for ((ri, p, _, _), streams) in totals {
-        charted
-            .entry((charts[ri].region.clone(), p))
-            .or_default()
-            .push(streams);
+    Ok(charts)
+}
+
+type Catalogue = BTreeMap<(String, String), CatalogueStreams>;
+
+fn read_tracks(path: &Path, scenario: &ScenarioInfo) -> Result<Catalogue, PlotError> {
+    let mut reader = open_csv(path)?;
+    let [replicate, policy, region, artist, streams] = columns(
+        &mut reader,
+        path,
+        ["replicate", "policy", "region", "artist", "streams"],
+    )?;
+    let regions: Vec<&str> = scenario
+        .regions
+        .iter()
+        .map(|r| r.name.as_str())
+        .chain(["all"])
+        .collect();
+    let policies: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();
+    // (region index, policy index) → streams by track; (…, replicate, artist) → streams.
+    let mut by_track: BTreeMap<(usize, usize), Vec<u64>> = BTreeMap::new();
+    let mut by_artist: BTreeMap<(usize, usize, u32, u32), u64> = BTreeMap::new();
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(path, e))?
+    {
+        let cells = Cells {
+            path,
+            record: &record,
+        };
+        let r = cells.text(region)?;
+        let Some(ri) = regions.iter().position(|&x| x == r) else {
+            return Err(cells.bad(&format!("region '{r}' is not in manifest.json")));
+        };
+        let p = cells.text(policy)?;
+        let Some(pi) = policies.iter().position(|&x| x == p) else {
+            return Err(cells.bad(&format!("policy '{p}' is not in manifest.json")));
+        };
+        let s: u64 = cells.number(streams)?;
+        by_track.entry((ri, pi)).or_default().push(s);
+        *by_artist
+            .entry((ri, pi, cells.number(replicate)?, cells.number(artist)?))
+            .or_default() += s;
     }
-    Ok((charts, charted))
+    let mut out = Catalogue::new();
+    let key = |ri: usize, pi: usize| (regions[ri].to_owned(), policies[pi].to_owned());
+    for ((ri, pi), counts) in by_track {
+        out.entry(key(ri, pi)).or_default().by_track = counts;
+    }
+    for ((ri, pi, _, _), s) in by_artist {
+        out.entry(key(ri, pi)).or_default().by_artist.push(s);
+    }
+    Ok(out)
 }
 
 /// Plain name and axis description (with unit) of a metric.

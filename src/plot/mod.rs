@@ -1,6 +1,7 @@
 //! Plots of a result directory, drawn from its files alone.
 //!
-//! [`write_plots`] reads `manifest.json`, `metrics.csv`, `summary.csv` and `charts.csv`
+//! [`write_plots`] reads `manifest.json`, `metrics.csv`, `summary.csv`, `charts.csv` and
+//! `tracks.csv`
 //! (never simulation state) and writes every plot as PNG and SVG into `plots/`. The same
 //! files always give byte-identical plots, so `chartsim plot DIR` reproduces what
 //! `chartsim run` wrote. Each plot kind is one small file; [`style`] holds the fonts
@@ -11,6 +12,7 @@ pub mod compare;
 pub mod data;
 pub mod local;
 pub mod lorenz;
+pub mod no1;
 pub mod style;
 pub mod weekly;
 
@@ -66,12 +68,14 @@ pub enum PlotKind {
     Weekly(&'static str),
     /// Mean and 95% CI of each headline metric per region and policy (dot and whisker).
     Comparison,
-    /// Lorenz curves of counted streams over the tracks that made the headline chart.
-    Lorenz,
+    /// Lorenz curves of streams over the whole catalogue, by track or by artist.
+    Lorenz(lorenz::LorenzUnit),
     /// Weekly rank of the songs that reached the Top 10 (bump chart).
     Trajectories,
     /// Local share of streams by region and policy (grouped bars).
     LocalShare,
+    /// The No. 1 each week under each chart rule set of a region (replicate 0, baseline).
+    CounterfactualNo1,
 }
 
 impl PlotKind {
@@ -84,8 +88,10 @@ impl PlotKind {
         kinds.extend([
             PlotKind::Comparison,
             PlotKind::LocalShare,
-            PlotKind::Lorenz,
+            PlotKind::Lorenz(lorenz::LorenzUnit::Tracks),
+            PlotKind::Lorenz(lorenz::LorenzUnit::Artists),
             PlotKind::Trajectories,
+            PlotKind::CounterfactualNo1,
         ]);
         kinds
     }
@@ -95,9 +101,10 @@ impl PlotKind {
         match self {
             PlotKind::Weekly(metric) => format!("weekly_{metric}"),
             PlotKind::Comparison => "comparison".to_owned(),
-            PlotKind::Lorenz => "lorenz_charted".to_owned(),
+            PlotKind::Lorenz(unit) => format!("lorenz_{}", unit.noun()),
             PlotKind::Trajectories => "chart_trajectories".to_owned(),
             PlotKind::LocalShare => "local_share".to_owned(),
+            PlotKind::CounterfactualNo1 => "counterfactual_no1".to_owned(),
         }
     }
 
@@ -105,10 +112,18 @@ impl PlotKind {
     pub fn size(self, data: &ResultData) -> (u32, u32) {
         let regions = data.scenario.regions.len().max(1) as u32;
         match self {
-            PlotKind::Weekly(_) | PlotKind::Lorenz => (1400, 480),
+            PlotKind::Weekly(_) => (1400, 480),
+            PlotKind::Lorenz(_) => (1400, 520),
             PlotKind::Comparison => (1400, 200 + 170 * data::HEADLINE_METRICS.len() as u32),
             PlotKind::Trajectories => (1400, 90 + 380 * regions),
             PlotKind::LocalShare => (1100, 520),
+            PlotKind::CounterfactualNo1 => {
+                let panels: u32 = no1::regions(data)
+                    .iter()
+                    .map(|c| no1::panel_height(c.no1s.len()))
+                    .sum();
+                (1400, 40 + panels.max(260))
+            }
         }
     }
 
@@ -121,9 +136,10 @@ impl PlotKind {
         match self {
             PlotKind::Weekly(metric) => weekly::draw(root, data, metric),
             PlotKind::Comparison => compare::draw(root, data),
-            PlotKind::Lorenz => lorenz::draw(root, data),
+            PlotKind::Lorenz(unit) => lorenz::draw(root, data, unit),
             PlotKind::Trajectories => bump::draw(root, data),
             PlotKind::LocalShare => local::draw(root, data),
+            PlotKind::CounterfactualNo1 => no1::draw(root, data),
         }
     }
 }

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::plot::data::{HEADLINE_METRICS, ResultData, metric_label};
+use crate::plot::lorenz::LorenzUnit;
 use crate::plot::{PlotError, PlotKind, WrittenPlot, write_plots};
 
 /// Reads the result files in `dir`, writes `dir/plots/*` and `dir/report.html`.
@@ -102,13 +103,27 @@ fn caption(kind: PlotKind, data: &ResultData) -> String {
              the listener's own region under one policy, with its 95% confidence interval. \
              Higher bars mean more listening to home-grown music."
             .to_owned(),
-        PlotKind::Lorenz => "Each curve sorts the songs that made the headline chart from \
-             least to most streamed and shows what share of their counted chart streams the \
-             bottom part of them got; the further a curve sags below the dashed diagonal (and \
-             the higher the Gini in the legend), the more a few charted songs dominate. It \
-             covers charted songs only, because the result files hold no stream totals for \
-             the whole catalogue, so it is not the catalogue-wide Gini of metrics.csv."
-            .to_owned(),
+        PlotKind::Lorenz(unit) => {
+            let (items, extra) = match unit {
+                LorenzUnit::Tracks => (
+                    "every released song",
+                    "songs nobody played count as zeros, so this is the curve behind \
+                     gini_tracks",
+                ),
+                LorenzUnit::Artists => (
+                    "every artist with a released song",
+                    "each artist's streams are the sum over their songs",
+                ),
+            };
+            format!(
+                "Each curve lines up {items} from least to most streamed over the whole run \
+                 and shows what share of all streams the bottom part of them got, for all \
+                 regions together and for each region, one curve per policy ({extra}; every \
+                 replicate world is pooled, and the Gini in the legend is for the pooled \
+                 curve). The further a curve sags below the dashed diagonal, and the higher \
+                 its Gini, the more a few of them take most of the listening."
+            )
+        }
         PlotKind::Trajectories => format!(
             "Each line follows one song that reached the Top 10 of the region's headline \
              chart, week by week, in one representative world (replicate 0, policy {base}); \
@@ -116,7 +131,51 @@ fn caption(kind: PlotKind, data: &ResultData) -> String {
              Many short coloured runs mean the top spot changes hands often; one long row of \
              dots is a song that holds it."
         ),
+        PlotKind::CounterfactualNo1 => format!(
+            "For every region whose charts were also compiled under other rules, each row is \
+             one rule set (the headline chart on top) and each square is the week's No. 1 \
+             song, in one representative world (replicate 0, policy {base}); the same song has \
+             the same colour in every row, and the legend gives its weeks at No. 1 under each \
+             rule set. A ringed square is a week in which that rule set would have crowned a \
+             different No. 1 than the headline chart, from exactly the same listening."
+        ),
     }
+}
+
+/// The table under the counterfactual No. 1 plot: per region and rule set, the weeks in
+/// which its No. 1 differs from the headline chart's.
+fn no1_table(html: &mut String, data: &ResultData) {
+    let rows: Vec<(&str, &str, &str, usize, usize)> = data
+        .charts
+        .iter()
+        .flat_map(|c| {
+            let headline = c.no1s.first().map_or("", |(r, _)| r.as_str());
+            c.no1_differences()
+                .into_iter()
+                .map(move |(rules, k, n)| (c.region.as_str(), headline, rules, k, n))
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        html,
+        "<p>Weeks where the No. 1 differs from the headline rules (replicate 0, policy {}; \
+         weeks in which either chart has a No. 1):</p><table id=\"no1-differences\">\
+         <tr><th>region</th><th>headline rules</th><th>other rules</th>\
+         <th>weeks with a different No. 1</th></tr>",
+        esc(data.baseline())
+    );
+    for (region, headline, rules, k, n) in rows {
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{k} of {n}</td></tr>",
+            esc(region),
+            esc(headline),
+            esc(rules)
+        );
+    }
+    let _ = writeln!(html, "</table>");
 }
 
 fn fmt(x: Option<f64>) -> String {
@@ -291,6 +350,9 @@ pub fn render_html(data: &ResultData, plots: &[WrittenPlot]) -> String {
             inline_svg(&plot.svg),
             caption(plot.kind, data)
         );
+        if plot.kind == PlotKind::CounterfactualNo1 {
+            no1_table(&mut html, data);
+        }
     }
     let _ = writeln!(
         html,
