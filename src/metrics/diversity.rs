@@ -83,6 +83,19 @@ impl IndividualEntropy {
         self.listeners += 1;
     }
 
+    /// The accumulator holding one listener (or none, if they had no streams).
+    pub fn of(genre_counts: &[u32]) -> Self {
+        let mut one = Self::new();
+        one.add(genre_counts);
+        one
+    }
+
+    /// Adds another accumulator's listeners (their entropy sum and count).
+    pub fn absorb(&mut self, other: &IndividualEntropy) {
+        self.sum += other.sum;
+        self.listeners += other.listeners;
+    }
+
     /// Number of listeners added who had at least one stream.
     pub fn listeners(&self) -> u64 {
         self.listeners

@@ -17,7 +17,7 @@ use crate::rng::SeedKey;
 use crate::scenario::Scenario;
 use crate::step::{Caps, Simulation};
 use crate::world::World;
-use weekly::{RowKey, WeekScratch, add_chart_columns, week_row};
+use weekly::{RowKey, WeekScratch, add_chart_columns, individual_entropies, week_row};
 
 /// Everything one run produced.
 #[derive(Clone, Debug)]
@@ -104,7 +104,7 @@ pub fn run_one(
             world,
             released,
             tally,
-            week_genres: sim.week_genres(),
+            individual: &individual_entropies(world, scenario.regions.len(), sim.week_genres()),
             run,
             replicate,
             policy: &policy.name,

@@ -25,8 +25,9 @@ pub struct RowKey<'a> {
     pub released: usize,
     /// The week's counters.
     pub tally: &'a Tally,
-    /// Streams per listener and genre this week.
-    pub week_genres: &'a [u32],
+    /// Mean individual genre entropy of each region's active listeners, then of all of
+    /// them (see [`individual_entropies`]).
+    pub individual: &'a [IndividualEntropy],
     /// Run id.
     pub run: u32,
     /// Replicate.
@@ -35,6 +36,24 @@ pub struct RowKey<'a> {
     pub policy: &'a str,
     /// Week.
     pub week: u32,
+}
+
+/// Each listener's genre entropy this week, added (in listener order) to their region's
+/// accumulator and to the all-regions one (last): one pass, one entropy per listener.
+pub fn individual_entropies(
+    world: &World,
+    n_regions: usize,
+    week_genres: &[u32],
+) -> Vec<IndividualEntropy> {
+    let n_genres = world.genre_centres.len();
+    let mut out = vec![IndividualEntropy::new(); n_regions + 1];
+    let regions = world.listeners.region();
+    for (l, counts) in week_genres.chunks_exact(n_genres).enumerate() {
+        let single = IndividualEntropy::of(counts);
+        out[regions[l].index()].absorb(&single);
+        out[n_regions].absorb(&single);
+    }
+    out
 }
 
 /// Stream metrics of a set of regions (one region, or all of them) for one week.
@@ -48,7 +67,6 @@ pub fn week_row(
         world,
         released,
         tally,
-        week_genres,
         ..
     } = *key;
     let tracks = &world.catalogue.tracks;
@@ -86,13 +104,13 @@ pub fn week_row(
         scratch.genres[tracks.genre[t].index()] += s;
     }
 
-    let mut individual = IndividualEntropy::new();
-    let listener_regions = world.listeners.region();
-    for (l, counts) in week_genres.chunks_exact(n_genres).enumerate() {
-        if regions.contains(&listener_regions[l].index()) {
-            individual.add(counts);
-        }
-    }
+    let individual = match regions {
+        [r] => &key.individual[*r],
+        _ => key
+            .individual
+            .last()
+            .expect("invariant: an all-regions entry"),
+    };
 
     let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
     for &r in regions {
