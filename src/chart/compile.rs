@@ -55,6 +55,35 @@ pub fn week_start_date(week: u32) -> (i32, u32, u32) {
     civil_from_days(days_from_civil(DAY0_DATE) + 7 * i64::from(week))
 }
 
+/// The calendar date `(year, month, day)` of simulated day `day` (day 0 is [`DAY0_DATE`]).
+pub fn date_of_day(day: i64) -> (i32, u32, u32) {
+    civil_from_days(days_from_civil(DAY0_DATE) + day)
+}
+
+/// Christmas season intensity on simulated day `day`, in 0..1: 0 before 15 November,
+/// rising linearly to 1 on 18 December, 1 through 31 December (the last two weeks, when
+/// Christmas songs peak), falling linearly to 0 by 10 January, 0 for the rest of the year.
+pub fn christmas_intensity(day: i64) -> f64 {
+    let (y, m, _) = date_of_day(day);
+    let season_year = match m {
+        11 | 12 => y,
+        1 => y - 1,
+        _ => return 0.0,
+    };
+    let today = days_from_civil(date_of_day(day));
+    let since = (today - days_from_civil((season_year, 11, 15))) as f64;
+    let (peak, end, gone) = (33.0, 46.0, 56.0); // 18 December, 31 December, 10 January
+    if since < 0.0 {
+        0.0
+    } else if since < peak {
+        since / peak
+    } else if since <= end {
+        1.0
+    } else {
+        ((gone - since) / (gone - end)).max(0.0)
+    }
+}
+
 /// Whether chart week `week` is the first chart week of a January (its Friday falls on
 /// 1–7 January).
 pub fn is_first_january_week(week: u32) -> bool {
@@ -428,5 +457,28 @@ impl Filler<'_> {
                 weeks_on_chart: self.weeks_on_chart[t] + 1,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod season_tests {
+    use super::*;
+
+    #[test]
+    fn christmas_season_follows_the_calendar() {
+        // Day 0 is Friday 2 January 2026, so day d is 2 January + d days.
+        assert_eq!(date_of_day(0), (2026, 1, 2));
+        assert_eq!(date_of_day(317), (2026, 11, 15)); // 29 days left in January, … = day 317
+        assert_eq!(christmas_intensity(317), 0.0); // 15 November: the season starts
+        assert!((christmas_intensity(317 + 11) - 11.0 / 33.0).abs() < 1e-12); // 26 November
+        assert_eq!(christmas_intensity(350), 1.0); // 18 December
+        assert_eq!(date_of_day(363), (2026, 12, 31));
+        assert_eq!(christmas_intensity(363), 1.0); // 31 December
+        assert!((christmas_intensity(368) - 0.5).abs() < 1e-12); // 5 January 2027: halfway down
+        assert_eq!(christmas_intensity(373), 0.0); // 10 January 2027
+        assert_eq!(christmas_intensity(200), 0.0); // July
+        // 5 January 2026 is 51 days after 15 November 2025: the 2025 season's tail,
+        // (56 − 51) / 10 = 0.5.
+        assert!((christmas_intensity(3) - 0.5).abs() < 1e-12);
     }
 }

@@ -27,5 +27,5 @@ pub mod rules;
 mod tests;
 
 pub use acr::{AcrState, WeekChange};
-pub use compile::{Chart, ChartCompiler, ChartEntry};
+pub use compile::{Chart, ChartCompiler, ChartEntry, christmas_intensity, date_of_day};
 pub use rules::{AcrRule, RecurrentRule, RecurrentThreshold, RuleSet};

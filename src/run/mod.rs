@@ -217,6 +217,7 @@ fn track_rows(
                 origin: scenario.regions[tracks.origin[t].index()].name.clone(),
                 label: world.catalogue.artists.label[artist.index()],
                 release_day: tracks.release_day[t],
+                christmas: tracks.christmas[t],
                 streams: total,
             });
         }

@@ -184,6 +184,8 @@ pub struct TrackRow {
     pub label: crate::world::Label,
     /// Release day (negative: back catalogue, released before day 0).
     pub release_day: i32,
+    /// Whether the track is a Christmas song.
+    pub christmas: bool,
     /// Streams over all simulated weeks (uncapped).
     pub streams: u64,
 }

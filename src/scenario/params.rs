@@ -50,6 +50,10 @@ pub struct CatalogueParams {
     pub appeal_sd: f64,
     /// Oldest back-catalogue release, in days before day 0.
     pub back_catalogue_max_age_days: u32,
+    /// Share of back-catalogue tracks that are Christmas songs (seasonal: they surge from
+    /// mid-November, peak in the last two weeks of December and fall away in January).
+    /// FACTS.md: Christmas songs return to the charts every December. Assumption: 1%.
+    pub christmas_share: f64,
 }
 
 impl Default for CatalogueParams {
@@ -61,6 +65,7 @@ impl Default for CatalogueParams {
             independent_share: 0.4,
             appeal_sd: 1.0,
             back_catalogue_max_age_days: 3_650,
+            christmas_share: 0.01,
         }
     }
 }
@@ -98,6 +103,9 @@ pub struct ListeningParams {
     /// Recent releases from the listener's home genre that reach them outside the
     /// recommender each active day (radio, friends, browsing new releases).
     pub new_release_picks: u32,
+    /// Christmas songs a listener looks up on an active day at the height of the season
+    /// (each pick happens with probability equal to the season's intensity).
+    pub seasonal_picks: u32,
     /// How recent a release must be to count as new, in days.
     pub new_release_window_days: u32,
     /// Probability that one stream of a track not yet in the library saves it there
@@ -121,6 +129,7 @@ impl Default for ListeningParams {
             chart_picks: 3,
             chart_browse_depth: 20,
             new_release_picks: 3,
+            seasonal_picks: 2,
             new_release_window_days: 28,
             save_probability: 0.15,
             familiarity_half_life_days: 30.0,
@@ -166,6 +175,10 @@ pub struct UtilityParams {
     pub position: f64,
     /// Utility of the outside option (not streaming on this occasion).
     pub outside: f64,
+    /// Seasonal utility of a Christmas song: `seasonal · (2·s − 1)` with s the season's
+    /// intensity on the day (0 off-season, 1 from 18 to 31 December), so Christmas songs
+    /// are out of favour for most of the year and in favour at Christmas. Assumption.
+    pub seasonal: f64,
 }
 
 impl Default for UtilityParams {
@@ -183,6 +196,7 @@ impl Default for UtilityParams {
             satiation_half_life_days: 14.0,
             position: 0.08,
             outside: -0.5,
+            seasonal: 3.0,
         }
     }
 }

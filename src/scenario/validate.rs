@@ -185,6 +185,7 @@ fn check_catalogue(c: &Check, raw: &RawScenario) -> Result<()> {
     )?;
     c.real_in("catalogue.independent_share", k.independent_share, 0.0, 1.0)?;
     c.real_in("catalogue.appeal_sd", k.appeal_sd, 0.0, 10.0)?;
+    c.real_in("catalogue.christmas_share", k.christmas_share, 0.0, 1.0)?;
     c.uint_in(
         "catalogue.back_catalogue_max_age_days",
         k.back_catalogue_max_age_days,
@@ -215,6 +216,7 @@ fn check_listening(c: &Check, raw: &RawScenario) -> Result<()> {
     c.uint_in("listening.chart_picks", l.chart_picks, 0, 20)?;
     c.uint_in("listening.chart_browse_depth", l.chart_browse_depth, 1, 100)?;
     c.uint_in("listening.new_release_picks", l.new_release_picks, 0, 10)?;
+    c.uint_in("listening.seasonal_picks", l.seasonal_picks, 0, 10)?;
     c.uint_in(
         "listening.new_release_window_days",
         l.new_release_window_days,
@@ -249,6 +251,7 @@ fn check_utility(c: &Check, raw: &RawScenario) -> Result<()> {
         ("utility.satiation", u.satiation),
         ("utility.position", u.position),
         ("utility.outside", u.outside),
+        ("utility.seasonal", u.seasonal),
     ] {
         c.real_in(key, value, -20.0, 20.0)?;
     }

@@ -11,8 +11,9 @@ use rand::Rng;
 use crate::rng::SimRng;
 use crate::world::unit_f32;
 
-/// Largest choice set: slate (≤ 50) + library (≤ 16) + chart picks (≤ 20) + new releases (≤ 10).
-pub const MAX_CHOICES: usize = 96;
+/// Largest choice set: slate (≤ 50) + library (≤ 16) + chart picks (≤ 20) + new releases
+/// (≤ 10) + seasonal picks (≤ 10).
+pub const MAX_CHOICES: usize = 106;
 
 /// One listener-day's choice set with cumulative MNL weights.
 #[derive(Clone, Debug)]

@@ -105,10 +105,14 @@ impl Market {
                 .collect();
         }
         self.shared_base.clear();
+        // Christmas songs: out of favour off-season (−seasonal), in favour at the height of
+        // the season (+seasonal): seasonal · (2·intensity − 1).
+        let season = u.seasonal * (2.0 * crate::chart::christmas_intensity(i64::from(day)) - 1.0);
         self.shared_base.extend((0..released).map(|t| {
             let age = (day - tracks.release_day[t]).max(0) as usize;
             let novelty = self.novelty_by_age.get(age).copied().unwrap_or(0.0);
-            u.appeal * f64::from(tracks.appeal[t]) + novelty
+            let seasonal = if tracks.christmas[t] { season } else { 0.0 };
+            u.appeal * f64::from(tracks.appeal[t]) + novelty + seasonal
         }));
         for r in 0..self.n_regions {
             let row = &mut self.terms[r * self.n_tracks..(r + 1) * self.n_tracks];

@@ -168,6 +168,7 @@ impl<'a> Simulation<'a> {
             day_key: self.listening_key.child(day as u64),
             recommender_day_key: self.recommender_key.child(day as u64),
             new_release_ranges: new_release_ranges(self.scenario, self.world, day),
+            season: crate::chart::christmas_intensity(i64::from(day)) as f32,
             outside_weight: (self.scenario.utility.outside as f32).exp(),
         };
         let genres = self.scenario.genres.len();
@@ -240,6 +241,8 @@ struct DayShared<'s> {
     day_key: SeedKey,
     recommender_day_key: SeedKey,
     new_release_ranges: Vec<(usize, usize)>,
+    /// Christmas season intensity today, 0..1.
+    season: f32,
     outside_weight: f32,
 }
 
@@ -333,6 +336,19 @@ impl DayShared<'_> {
                 let t = home[lo + fast_index(&mut rng, hi - lo)].0;
                 if !library_view.contains(t) && !choices.contains(t) {
                     choices.push(t, Channel::NewRelease, common(t));
+                }
+            }
+        }
+
+        // Seasonal search: Christmas songs, looked up with the season's intensity. The
+        // draws are made whatever the season, keeping the stream aligned across days.
+        let christmas = &self.world.catalogue.christmas;
+        for _ in 0..listening.seasonal_picks {
+            let (u, draw) = (unit_f32(&mut rng), rng.next_u32());
+            if u < self.season && !christmas.is_empty() {
+                let t = christmas[((u64::from(draw) * christmas.len() as u64) >> 32) as usize].0;
+                if !library_view.contains(t) && !choices.contains(t) {
+                    choices.push(t, Channel::Seasonal, common(t));
                 }
             }
         }

@@ -21,10 +21,12 @@ pub enum Channel {
     Chart = 2,
     /// Recent releases in the listener's home genre (radio, friends, new-release lists).
     NewRelease = 3,
+    /// Seasonal search and playlists (Christmas songs in season).
+    Seasonal = 4,
 }
 
 /// Number of [`Channel`]s.
-pub const CHANNELS: usize = 4;
+pub const CHANNELS: usize = 5;
 
 /// Per-region listening counts that are not per track.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -51,6 +51,8 @@ pub struct Tracks {
     pub taste: Vec<Taste>,
     /// Release day; negative for the back catalogue (released before day 0).
     pub release_day: Vec<i32>,
+    /// Whether the track is a Christmas song (seasonal demand).
+    pub christmas: Vec<bool>,
 }
 
 /// A track's taste position and id side by side, for scorers that scan candidates.
@@ -74,6 +76,8 @@ pub struct Catalogue {
     /// For each genre, the same tracks with their taste positions (one cache line per
     /// candidate for content-based scoring).
     pub by_genre_taste: Vec<Vec<TasteEntry>>,
+    /// The Christmas songs.
+    pub christmas: Vec<TrackId>,
 }
 
 impl Catalogue {
@@ -146,6 +150,13 @@ impl Catalogue {
             tracks.release_day.push(release_day);
         }
 
+        // Christmas tags come from their own stream, so the rest of the catalogue does not
+        // depend on `christmas_share`.
+        let mut season_rng = key.child(1).rng();
+        tracks.christmas = (0..n_tracks)
+            .map(|t| t < back && season_rng.random_bool(p.christmas_share))
+            .collect();
+
         let mut by_genre = vec![Vec::new(); scenario.genres.len()];
         for (t, g) in tracks.genre.iter().enumerate() {
             by_genre[g.index()].push(TrackId(t as u32));
@@ -161,11 +172,16 @@ impl Catalogue {
                     .collect()
             })
             .collect();
+        let christmas = (0..n_tracks)
+            .filter(|&t| tracks.christmas[t])
+            .map(|t| TrackId(t as u32))
+            .collect();
         Self {
             artists,
             tracks,
             by_genre,
             by_genre_taste,
+            christmas,
         }
     }
 
