@@ -95,9 +95,8 @@ pub fn run_one(
         let released = world.catalogue.released(sim.day() - 1);
         let tally = sim.week_tally();
         for (r, totals) in track_streams.iter_mut().enumerate() {
-            let (premium, ad) = (tally.counted(0, true, r), tally.counted(0, false, r));
-            for ((total, &p), &a) in totals.iter_mut().zip(premium).zip(ad) {
-                *total += u64::from(p) + u64::from(a);
+            for (total, s) in totals.iter_mut().zip(tally.streams(r)) {
+                *total += s;
             }
         }
         let key = RowKey {

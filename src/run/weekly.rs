@@ -75,9 +75,7 @@ pub fn week_row(
     scratch.streams.resize(released, 0);
     let mut local = 0u64;
     for &r in regions {
-        let (p, a) = (tally.counted(0, true, r), tally.counted(0, false, r));
-        for t in 0..released {
-            let s = u64::from(p[t]) + u64::from(a[t]);
+        for (t, s) in tally.streams(r).take(released).enumerate() {
             scratch.streams[t] += s;
             if tracks.origin[t].index() == r {
                 local += s;

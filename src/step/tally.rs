@@ -148,15 +148,16 @@ impl Tally {
         &self.counted[at..at + self.n_tracks]
     }
 
-    /// Uncapped streams of every track in `region` (premium plus ad-supported), into `out`.
-    pub fn streams_into(&self, region: usize, out: &mut [u32]) {
-        let (p, a) = (
+    /// Uncapped streams (premium plus ad-supported) of every track in `region`, in track order.
+    pub fn streams(&self, region: usize) -> impl Iterator<Item = u64> + '_ {
+        let (premium, ad) = (
             self.counted(0, true, region),
             self.counted(0, false, region),
         );
-        for ((o, x), y) in out.iter_mut().zip(p).zip(a) {
-            *o = x + y;
-        }
+        premium
+            .iter()
+            .zip(ad)
+            .map(|(&p, &a)| u64::from(p) + u64::from(a))
     }
 
     /// Adds a chunk's week of counts into this tally.
@@ -179,11 +180,6 @@ impl Tally {
     pub fn clear(&mut self) {
         self.counted.fill(0);
         self.channels.clear();
-    }
-
-    /// Number of regions.
-    pub fn n_regions(&self) -> usize {
-        self.n_regions
     }
 }
 
