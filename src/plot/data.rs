@@ -287,6 +287,25 @@ fn columns<const N: usize>(
     Ok(out)
 }
 
+/// Calls `row` with the cells of every data row of a CSV file, stopping at the first error.
+fn for_each_row(
+    reader: &mut csv::Reader<BufReader<File>>,
+    path: &Path,
+    mut row: impl FnMut(&Cells) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(path, e))?
+    {
+        row(&Cells {
+            path,
+            record: &record,
+        })?;
+    }
+    Ok(())
+}
+
 struct Cells<'a> {
     path: &'a Path,
     record: &'a csv::ByteRecord,
@@ -330,15 +349,7 @@ fn read_metrics(path: &Path) -> Result<(u32, WeeklyMap), PlotError> {
     let metric_cols = columns(&mut reader, path, HEADLINE_METRICS)?;
     let mut map = WeeklyMap::new();
     let mut weeks = 0;
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(path, e))?
-    {
-        let cells = Cells {
-            path,
-            record: &record,
-        };
+    for_each_row(&mut reader, path, |cells| {
         let (p, r) = (cells.text(policy)?, cells.text(region)?);
         let w: u32 = cells.number(week)?;
         weeks = weeks.max(w + 1);
@@ -354,7 +365,8 @@ fn read_metrics(path: &Path) -> Result<(u32, WeeklyMap), PlotError> {
                 series[w as usize].push(value);
             }
         }
-    }
+        Ok(())
+    })?;
     Ok((weeks, map))
 }
 
@@ -390,15 +402,7 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
             ..RegionChart::default()
         })
         .collect();
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(path, e))?
-    {
-        let cells = Cells {
-            path,
-            record: &record,
-        };
+    for_each_row(&mut reader, path, |cells| {
         let r = cells.text(region)?;
         let Some(ri) = charts.iter().position(|c| c.region == r) else {
             return Err(cells.bad(&format!("region '{r}' is not in manifest.json")));
@@ -416,8 +420,8 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
             chart.rules = rule.to_owned();
         }
         let rep: u32 = cells.number(replicate)?;
-        if rep != 0 || record.get(policy) != baseline {
-            continue;
+        if rep != 0 || cells.record.get(policy) != baseline {
+            return Ok(());
         }
         let (w, k, t): (u32, u32, u32) = (
             cells.number(week)?,
@@ -430,7 +434,8 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
         if ki == 0 {
             chart.positions.push((w, k, t));
         }
-    }
+        Ok(())
+    })?;
     Ok(charts)
 }
 
@@ -453,15 +458,7 @@ fn read_tracks(path: &Path, scenario: &ScenarioInfo) -> Result<Catalogue, PlotEr
     // (region index, policy index) → streams by track; (…, replicate, artist) → streams.
     let mut by_track: BTreeMap<(usize, usize), Vec<u64>> = BTreeMap::new();
     let mut by_artist: BTreeMap<(usize, usize, u32, u32), u64> = BTreeMap::new();
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(path, e))?
-    {
-        let cells = Cells {
-            path,
-            record: &record,
-        };
+    for_each_row(&mut reader, path, |cells| {
         let r = cells.text(region)?;
         let Some(ri) = regions.iter().position(|&x| x == r) else {
             return Err(cells.bad(&format!("region '{r}' is not in manifest.json")));
@@ -475,7 +472,8 @@ fn read_tracks(path: &Path, scenario: &ScenarioInfo) -> Result<Catalogue, PlotEr
         *by_artist
             .entry((ri, pi, cells.number(replicate)?, cells.number(artist)?))
             .or_default() += s;
-    }
+        Ok(())
+    })?;
     let mut out = Catalogue::new();
     let key = |ri: usize, pi: usize| (regions[ri].to_owned(), policies[pi].to_owned());
     for ((ri, pi), counts) in by_track {
