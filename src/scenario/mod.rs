@@ -5,7 +5,9 @@
 //! scenario comes from a file ([`Scenario::from_file`]), from a string
 //! ([`Scenario::from_toml_str`]) or is the built-in default ([`Scenario::default_scenario`]).
 
+mod check;
 mod params;
+mod policies;
 pub mod raw;
 mod validate;
 

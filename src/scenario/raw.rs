@@ -7,6 +7,7 @@
 use serde::Deserialize;
 
 use super::params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
+pub use super::policies::RawPolicy;
 use crate::chart::RecurrentThreshold;
 
 /// A scenario file as written.
@@ -147,20 +148,6 @@ pub struct RawGenre {
     /// Relative share of the catalogue's artists in this genre.
     #[serde(default = "default_catalogue_share")]
     pub catalogue_share: f64,
-}
-
-/// A `[[policies]]` entry as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawPolicy {
-    /// Policy name, unique in the scenario.
-    pub name: String,
-    /// Scorer: `random`, `popularity` or `content`.
-    pub scorer: String,
-    /// For `popularity`: `global` or `regional`.
-    pub scope: Option<String>,
-    /// For `popularity`: days of plays counted.
-    pub window_days: Option<i64>,
 }
 
 fn default_seed() -> u64 {

@@ -1,13 +1,12 @@
 //! Raw scenario → validated [`Scenario`], with messages naming file, key and allowed range.
 
-use std::collections::BTreeSet;
-
-use super::raw::{OrNone, RawAcr, RawGenre, RawPolicy, RawRegion, RawRuleSet, RawScenario};
+use super::check::Check;
+use super::policies::validate_policies;
+use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
 use super::{Genre, Region, Scenario};
 use crate::chart::{AcrRule, RecurrentRule, RuleSet};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::RegionId;
-use crate::policy::{PolicySpec, PopularityScope, Scorer};
 use crate::world::MAX_LIBRARY_SLOTS;
 
 /// Most replicates a scenario may ask for.
@@ -16,80 +15,6 @@ const MAX_DAYS: i64 = 3_650;
 const MAX_LISTENERS: i64 = 50_000_000;
 const MAX_REGIONS: usize = 255;
 const MAX_GENRES: usize = 1_000;
-
-/// Builds errors that carry the scenario's origin.
-struct Check<'a> {
-    origin: &'a str,
-}
-
-impl Check<'_> {
-    fn err(&self, key: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::InvalidScenario {
-            origin: self.origin.to_owned(),
-            key: key.into(),
-            message: message.into(),
-        }
-    }
-
-    fn int_in(&self, key: &str, value: i64, lo: i64, hi: i64) -> Result<u32> {
-        if value < lo || value > hi {
-            return Err(self.err(key, format!("must be between {lo} and {hi}, got {value}")));
-        }
-        Ok(value as u32)
-    }
-
-    fn uint_in(&self, key: &str, value: u32, lo: u32, hi: u32) -> Result<()> {
-        self.int_in(key, i64::from(value), i64::from(lo), i64::from(hi))
-            .map(drop)
-    }
-
-    /// A finite value in `[lo, hi]`.
-    fn real_in(&self, key: &str, value: f64, lo: f64, hi: f64) -> Result<()> {
-        if !value.is_finite() || value < lo || value > hi {
-            return Err(self.err(key, format!("must be between {lo} and {hi}, got {value}")));
-        }
-        Ok(())
-    }
-
-    /// A finite value greater than zero and at most `hi`.
-    fn positive(&self, key: &str, value: f64, hi: f64) -> Result<()> {
-        if !value.is_finite() || value <= 0.0 || value > hi {
-            return Err(self.err(
-                key,
-                format!("must be greater than 0 and at most {hi}, got {value}"),
-            ));
-        }
-        Ok(())
-    }
-
-    fn name(&self, key: &str, value: &str) -> Result<()> {
-        let ok = !value.is_empty()
-            && value.len() <= 64
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !ok {
-            return Err(self.err(
-                key,
-                format!("must be 1 to 64 characters of letters, digits, '-' or '_', got {value:?}"),
-            ));
-        }
-        Ok(())
-    }
-
-    fn unique<'n>(&self, key: &str, names: impl Iterator<Item = &'n str>) -> Result<()> {
-        let mut seen = BTreeSet::new();
-        for (i, name) in names.enumerate() {
-            if !seen.insert(name) {
-                return Err(self.err(
-                    format!("{key}[{i}].name"),
-                    format!("duplicate name {name:?}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
 
 pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
     let c = Check { origin };
@@ -588,50 +513,4 @@ fn validate_genres(c: &Check, raw: &[RawGenre], regions: &[RawRegion]) -> Result
         });
     }
     Ok(genres)
-}
-
-fn validate_policies(c: &Check, raw: &[RawPolicy]) -> Result<Vec<PolicySpec>> {
-    if raw.is_empty() {
-        return Err(c.err("policies", "must list at least one [[policies]] entry"));
-    }
-    c.unique("policies", raw.iter().map(|p| p.name.as_str()))?;
-    raw.iter()
-        .enumerate()
-        .map(|(i, p)| {
-            c.name(&format!("policies[{i}].name"), &p.name)?;
-            let scorer = match p.scorer.as_str() {
-                "random" | "content" => {
-                    if p.scope.is_some() || p.window_days.is_some() {
-                        return Err(c.err(
-                            format!("policies[{i}]"),
-                            format!("scope and window_days apply only to scorer \"popularity\", not {:?}", p.scorer),
-                        ));
-                    }
-                    if p.scorer == "random" { Scorer::Random } else { Scorer::Content }
-                }
-                "popularity" => {
-                    let scope = match p.scope.as_deref().unwrap_or("regional") {
-                        "global" => PopularityScope::Global,
-                        "regional" => PopularityScope::Regional,
-                        other => {
-                            return Err(c.err(
-                                format!("policies[{i}].scope"),
-                                format!("unknown scope {other:?}; expected \"global\" or \"regional\""),
-                            ));
-                        }
-                    };
-                    let window_days =
-                        c.int_in(&format!("policies[{i}].window_days"), p.window_days.unwrap_or(7), 1, 28)?;
-                    Scorer::Popularity { scope, window_days }
-                }
-                other => {
-                    return Err(c.err(
-                        format!("policies[{i}].scorer"),
-                        format!("unknown scorer {other:?}; expected one of {}", Scorer::NAMES.join(", ")),
-                    ));
-                }
-            };
-            Ok(PolicySpec { name: p.name.clone(), scorer })
-        })
-        .collect()
 }
