@@ -38,6 +38,8 @@ pub enum Purpose {
     Listening = 2,
     /// A recommender's own randomness (e.g. random slates), keyed by day and listener.
     Recommender = 3,
+    /// A fandom member's organised replay on one day, keyed by day and listener.
+    Fandom = 4,
 }
 
 /// A node of the seed tree: derive children with [`SeedKey::child`], then make a generator.

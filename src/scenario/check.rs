@@ -76,4 +76,42 @@ impl Check<'_> {
         }
         Ok(())
     }
+
+    /// A display name or title: 1 to 100 characters, no control characters.
+    pub(super) fn label(&self, key: &str, value: &str) -> Result<()> {
+        let n = value.chars().count();
+        if n == 0 || n > 100 || value.chars().any(char::is_control) || value.trim() != value {
+            return Err(self.err(
+                key,
+                format!("must be 1 to 100 characters without control characters or surrounding spaces, got {value:?}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The index of `value` among `names`; the error lists what is allowed.
+    pub(super) fn lookup<'n>(
+        &self,
+        key: &str,
+        value: &str,
+        names: impl Iterator<Item = &'n str> + Clone,
+    ) -> Result<usize> {
+        names.clone().position(|n| n == value).ok_or_else(|| {
+            let allowed: Vec<String> = names.map(|n| format!("{n:?}")).collect();
+            let allowed = if allowed.is_empty() {
+                "none are declared".to_owned()
+            } else {
+                format!("expected one of {}", allowed.join(", "))
+            };
+            self.err(key, format!("unknown name {value:?}; {allowed}"))
+        })
+    }
+
+    /// An integer in `[lo, hi]` that may be negative.
+    pub(super) fn int_in_signed(&self, key: &str, value: i64, lo: i64, hi: i64) -> Result<i32> {
+        if value < lo || value > hi {
+            return Err(self.err(key, format!("must be between {lo} and {hi}, got {value}")));
+        }
+        Ok(value as i32)
+    }
 }

@@ -6,6 +6,9 @@
 //! ([`Scenario::from_toml_str`]) or is the built-in default ([`Scenario::default_scenario`]).
 
 mod check;
+mod events;
+mod fandom;
+mod named;
 mod params;
 mod policies;
 pub mod raw;
@@ -15,6 +18,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use events::{Switch, TieIn};
+pub use fandom::{Campaign, Fandom, FraudFilter, Mobilisation};
+pub use named::{NamedArtist, NamedRelease};
 pub use params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
 
 use crate::chart::RuleSet;
@@ -56,6 +62,18 @@ pub struct Scenario {
     pub genres: Vec<Genre>,
     /// Policies; the first is the baseline of comparisons.
     pub policies: Vec<PolicySpec>,
+    /// Named artists, after the generated ones in the catalogue.
+    pub artists: Vec<NamedArtist>,
+    /// Named tracks.
+    pub releases: Vec<NamedRelease>,
+    /// Fandoms.
+    pub fandoms: Vec<Fandom>,
+    /// The platform's fraud filter, if any.
+    pub fraud_filter: Option<FraudFilter>,
+    /// Media tie-ins.
+    pub tie_ins: Vec<TieIn>,
+    /// Mid-run switches.
+    pub switches: Vec<Switch>,
 }
 
 /// A market with its own listeners, local genres and charts.

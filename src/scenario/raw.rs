@@ -6,6 +6,9 @@
 
 use serde::Deserialize;
 
+pub use super::events::{RawSwitch, RawTieIn};
+pub use super::fandom::{RawCampaign, RawFandom, RawFraudFilter, RawMobilisation};
+pub use super::named::{RawArtist, RawRelease};
 use super::params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
 pub use super::policies::RawPolicy;
 use crate::chart::RecurrentThreshold;
@@ -58,6 +61,23 @@ pub struct RawScenario {
     /// `regions[].chart_rules` beside the built-ins.
     #[serde(default)]
     pub chart_rules: Vec<RawRuleSet>,
+    /// Named artists (`[[artists]]`).
+    #[serde(default)]
+    pub artists: Vec<RawArtist>,
+    /// Named tracks released on given days (`[[releases]]`).
+    #[serde(default)]
+    pub releases: Vec<RawRelease>,
+    /// Fandoms and their organised replay (`[[fandoms]]`).
+    #[serde(default)]
+    pub fandoms: Vec<RawFandom>,
+    /// The platform's fraud filter (`[fraud_filter]`); off when absent.
+    pub fraud_filter: Option<RawFraudFilter>,
+    /// Media tie-ins (`[[tie_ins]]`).
+    #[serde(default)]
+    pub tie_ins: Vec<RawTieIn>,
+    /// Mid-run switches of policy or chart rules (`[[switches]]`).
+    #[serde(default)]
+    pub switches: Vec<RawSwitch>,
 }
 
 /// A value, or the word `"none"` to switch an optional rule off (TOML has no null).

@@ -1,6 +1,9 @@
 //! Raw scenario → validated [`Scenario`], with messages naming file, key and allowed range.
 
 use super::check::Check;
+use super::events::{validate_switches, validate_tie_ins};
+use super::fandom::{validate_fandoms, validate_fraud_filter};
+use super::named::{validate_artists, validate_releases};
 use super::policies::validate_policies;
 use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
 use super::{Genre, Region, Scenario};
@@ -41,9 +44,28 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
     check_utility(&c, &raw)?;
 
     let custom_rules = validate_chart_rules(&c, &raw.chart_rules)?;
-    let regions = validate_regions(&c, &raw.regions, &custom_rules)?;
+    let mut regions = validate_regions(&c, &raw.regions, &custom_rules)?;
     let genres = validate_genres(&c, &raw.genres, &raw.regions)?;
     let policies = validate_policies(&c, &raw.policies)?;
+    let artists = validate_artists(&c, &raw.artists, &regions, &genres)?;
+    let releases = validate_releases(
+        &c,
+        &raw.releases,
+        &artists,
+        days,
+        raw.catalogue.back_catalogue_max_age_days,
+    )?;
+    let fandoms = validate_fandoms(&c, &raw.fandoms, &artists, &releases, &regions, days)?;
+    let fraud_filter = validate_fraud_filter(&c, raw.fraud_filter.as_ref(), days)?;
+    let tie_ins = validate_tie_ins(&c, &raw.tie_ins, &releases, &fandoms, &regions, days)?;
+    let resolve = |name: &str| {
+        custom_rules
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+            .or_else(|| RuleSet::builtin(name))
+    };
+    let switches = validate_switches(&c, &raw.switches, &policies, &mut regions, &resolve, days)?;
 
     let total_tracks = u64::from(raw.catalogue.back_catalogue_tracks)
         + u64::from(raw.catalogue.new_tracks_per_week) * u64::from(days / 7);
@@ -78,6 +100,12 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
         regions,
         genres,
         policies,
+        artists,
+        releases,
+        fandoms,
+        fraud_filter,
+        tie_ins,
+        switches,
     })
 }
 

@@ -78,6 +78,8 @@ pub struct Catalogue {
     pub by_genre_taste: Vec<Vec<TasteEntry>>,
     /// The Christmas songs.
     pub christmas: Vec<TrackId>,
+    /// The track of each named release, indexed like [`Scenario::releases`].
+    pub named: Vec<TrackId>,
 }
 
 impl Catalogue {
@@ -157,6 +159,15 @@ impl Catalogue {
             .map(|t| t < back && season_rng.random_bool(p.christmas_share))
             .collect();
 
+        let (tracks, named) = with_named_releases(
+            scenario,
+            &mut artists,
+            tracks,
+            centres,
+            half_sd,
+            key.child(2),
+        );
+
         let mut by_genre = vec![Vec::new(); scenario.genres.len()];
         for (t, g) in tracks.genre.iter().enumerate() {
             by_genre[g.index()].push(TrackId(t as u32));
@@ -172,7 +183,7 @@ impl Catalogue {
                     .collect()
             })
             .collect();
-        let christmas = (0..n_tracks)
+        let christmas = (0..tracks.christmas.len())
             .filter(|&t| tracks.christmas[t])
             .map(|t| TrackId(t as u32))
             .collect();
@@ -182,7 +193,14 @@ impl Catalogue {
             by_genre,
             by_genre_taste,
             christmas,
+            named,
         }
+    }
+
+    /// The artist id of named artist `i` (index into [`Scenario::artists`]): named artists
+    /// follow the generated ones.
+    pub fn named_artist(&self, scenario: &Scenario, i: usize) -> ArtistId {
+        ArtistId((self.artists.region.len() - scenario.artists.len() + i) as u32)
     }
 
     /// Number of tracks (released or not).
@@ -199,6 +217,74 @@ impl Catalogue {
     pub fn released(&self, day: i32) -> usize {
         self.tracks.release_day.partition_point(|&d| d <= day)
     }
+}
+
+/// Adds the scenario's named artists to `artists` and merges its named releases into the
+/// generated `tracks` by release day (a named track comes after generated tracks of the
+/// same day). Named tracks draw their taste positions from their own stream, so the
+/// generated catalogue is the same with or without them. Returns the merged tracks and
+/// each named release's track id.
+fn with_named_releases(
+    scenario: &Scenario,
+    artists: &mut Artists,
+    generated: Tracks,
+    centres: &[Taste],
+    half_sd: f64,
+    key: SeedKey,
+) -> (Tracks, Vec<TrackId>) {
+    if scenario.releases.is_empty() && scenario.artists.is_empty() {
+        return (generated, Vec::new());
+    }
+    let first_named = artists.region.len();
+    for a in &scenario.artists {
+        artists.region.push(a.region);
+        artists.genre.push(a.genre);
+        artists.label.push(a.label);
+    }
+    let mut rng = key.rng();
+    let mut order: Vec<usize> = (0..scenario.releases.len()).collect();
+    order.sort_by_key(|&i| scenario.releases[i].day);
+    let mut merged = Tracks::default();
+    let mut named = vec![TrackId(0); scenario.releases.len()];
+    let mut next = order.iter().peekable();
+    let n = generated.artist.len();
+    for t in 0..=n {
+        let day = generated.release_day.get(t).copied().unwrap_or(i32::MAX);
+        while let Some(&&i) = next.peek() {
+            let release = &scenario.releases[i];
+            if release.day >= day && t < n {
+                break;
+            }
+            let artist = &scenario.artists[release.artist];
+            named[i] = TrackId(merged.artist.len() as u32);
+            merged
+                .artist
+                .push(ArtistId((first_named + release.artist) as u32));
+            merged.genre.push(artist.genre);
+            merged.origin.push(artist.region);
+            merged
+                .appeal
+                .push(((artist.appeal + release.appeal) * half_sd) as f32);
+            merged.taste.push(around(
+                &mut rng,
+                &centres[artist.genre.index()],
+                scenario.taste.track_spread,
+            ));
+            merged.release_day.push(release.day);
+            merged.christmas.push(release.christmas);
+            next.next();
+        }
+        if t < n {
+            merged.artist.push(generated.artist[t]);
+            merged.genre.push(generated.genre[t]);
+            merged.origin.push(generated.origin[t]);
+            merged.appeal.push(generated.appeal[t]);
+            merged.taste.push(generated.taste[t]);
+            merged.release_day.push(generated.release_day[t]);
+            merged.christmas.push(generated.christmas[t]);
+        }
+    }
+    (merged, named)
 }
 
 /// Cumulative sums of non-negative weights (last element is the total).

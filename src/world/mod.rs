@@ -4,10 +4,12 @@
 //! on it, which is what makes policy comparisons paired (common random numbers).
 
 mod catalogue;
+mod fans;
 mod listeners;
 mod taste;
 
 pub use catalogue::{Artists, Catalogue, Label, TasteEntry, Tracks};
+pub use fans::{Fans, MAX_DEVOTION, MAX_FANDOMS, NO_FANDOM};
 pub use listeners::{Listeners, apportion};
 pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};
 
@@ -28,6 +30,8 @@ pub struct World {
     pub listeners: Listeners,
     /// Listeners per region.
     pub listeners_by_region: Vec<u32>,
+    /// Fandom membership of every listener.
+    pub fans: Fans,
 }
 
 impl World {
@@ -43,11 +47,13 @@ impl World {
         let catalogue = Catalogue::generate(scenario, &genre_centres, key.child(1));
         let listeners = Listeners::generate(scenario, &genre_centres, key.child(2));
         let listeners_by_region = listeners.count_by_region(scenario.regions.len());
+        let fans = Fans::generate(scenario, &listeners, key.child(4));
         Self {
             genre_centres,
             catalogue,
             listeners,
             listeners_by_region,
+            fans,
         }
     }
 }
