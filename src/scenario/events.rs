@@ -138,6 +138,16 @@ pub(super) fn validate_tie_ins(
     regions: &[Region],
     days: u32,
 ) -> Result<Vec<TieIn>> {
+    if raw.len() > crate::step::MAX_TIE_INS {
+        return Err(c.err(
+            "tie_ins",
+            format!(
+                "at most {} media tie-ins, got {}",
+                crate::step::MAX_TIE_INS,
+                raw.len()
+            ),
+        ));
+    }
     c.unique("tie_ins", raw.iter().map(|t| t.name.as_str()))?;
     raw.iter()
         .enumerate()

@@ -12,8 +12,11 @@ use crate::rng::SimRng;
 use crate::world::unit_f32;
 
 /// Largest choice set: slate (≤ 50) + library (≤ 16) + chart picks (≤ 20) + new releases
-/// (≤ 10) + seasonal picks (≤ 10).
-pub const MAX_CHOICES: usize = 106;
+/// (≤ 10) + seasonal picks (≤ 10) + media tie-ins (≤ [`MAX_TIE_INS`]).
+pub const MAX_CHOICES: usize = 106 + MAX_TIE_INS;
+
+/// Most media tie-ins a scenario may declare (one soundtrack pick each per listener-day).
+pub const MAX_TIE_INS: usize = 16;
 
 /// One listener-day's choice set with cumulative MNL weights.
 #[derive(Clone, Debug)]

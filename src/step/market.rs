@@ -91,6 +91,19 @@ impl Market {
         self.ring[now..now + cells].copy_from_slice(streams);
     }
 
+    /// Switches the policy window to `days` days (0: none) from `day` on, rebuilding it
+    /// from the stored days (a policy switch mid-run).
+    pub fn set_policy_window(&mut self, day: i32, days: u32) {
+        let cells = self.n_regions * self.n_tracks;
+        self.policy_window_days = days as usize;
+        self.policy_window.fill(0);
+        let day = day as usize;
+        for d in day.saturating_sub(self.policy_window_days)..day {
+            let at = (d % RING_DAYS) * cells;
+            add_assign(&mut self.policy_window, &self.ring[at..at + cells]);
+        }
+    }
+
     /// Recomputes every track's terms for `day` (tracks `0..released` are out).
     pub fn prepare_terms(&mut self, scenario: &Scenario, world: &World, day: i32, released: usize) {
         let u = &scenario.utility;
@@ -140,6 +153,19 @@ impl Market {
                     taste: tracks.taste[t],
                     genre: u32::from(tracks.genre[t].0),
                 };
+            }
+        }
+        // Media tie-ins: the soundtrack's appeal shock where the film has premiered.
+        for tie in &scenario.tie_ins {
+            let shock = (tie.awareness * tie.strength(day)) as f32;
+            if shock == 0.0 {
+                continue;
+            }
+            for &i in &tie.releases {
+                let t = world.catalogue.named[i].index();
+                for r in (0..self.n_regions).filter(|&r| tie.regions[r] && t < released) {
+                    self.terms[r * self.n_tracks + t].base += shock;
+                }
             }
         }
     }
@@ -230,6 +256,28 @@ mod tests {
         }
         // One stream a day: a full 28-day window holds 28.
         assert_eq!(market.policy_window()[0], 28);
+    }
+
+    #[test]
+    fn a_switched_policy_window_is_rebuilt_from_the_stored_days() {
+        let mut scenario = crate::scenario::Scenario::default_scenario();
+        scenario.listeners = 30;
+        let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
+        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let mut market = Market::new(&world, regions, 0);
+        for day in 0..20 {
+            let mut streams = vec![0; regions * tracks];
+            streams[0] = day as u32 + 1;
+            market.record_day(day, &streams);
+        }
+        // From day 20 a 5-day window: days 15..=19 hold 16 + 17 + 18 + 19 + 20 = 90.
+        market.set_policy_window(20, 5);
+        assert_eq!(market.policy_window()[0], 90);
+        let mut streams = vec![0; regions * tracks];
+        streams[0] = 21;
+        market.record_day(20, &streams);
+        // Day 15 (16) leaves, day 20 (21) enters: 95.
+        assert_eq!(market.policy_window()[0], 95);
     }
 
     #[test]

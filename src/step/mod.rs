@@ -12,6 +12,7 @@
 //! per-user caps, weekly genre counts) and update the library and style profile.
 
 mod choice;
+mod fandom;
 mod market;
 mod state;
 mod tally;
@@ -19,15 +20,16 @@ mod tally;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
-pub use choice::{ChoiceSet, Counts, MAX_CHOICES, stochastic_round};
+pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
+pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
-pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, Tally};
+pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, OrganisedCounts, Tally};
 
 use crate::ids::TrackId;
 use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
 use crate::rng::{Purpose, SeedKey, SimRng, fast_index};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Switch};
 use crate::world::{World, dist2, unit_f32};
 
 /// Smallest chunk of listeners worth a parallel task.
@@ -52,6 +54,12 @@ pub struct Simulation<'a> {
     tables: PlayTables,
     listening_key: SeedKey,
     recommender_key: SeedKey,
+    fandom_key: SeedKey,
+    fandom_day: FandomDay,
+    /// `[fandom][region]`: a target is in the top of the region's published chart.
+    contention: Vec<Vec<bool>>,
+    /// This policy's recommender switches: (day, policy switched to).
+    switches: Vec<(i32, usize)>,
     day: i32,
 }
 
@@ -68,6 +76,7 @@ impl<'a> Simulation<'a> {
         let n_regions = scenario.regions.len();
         let n_tracks = world.catalogue.len();
         let n_listeners = world.listeners.len();
+        let n_slots = scenario.releases.len();
         let n_chunks = n_listeners.div_ceil(MIN_CHUNK).clamp(1, MAX_CHUNKS);
         let chunk_size = n_listeners.div_ceil(n_chunks).max(1);
         Self {
@@ -83,15 +92,30 @@ impl<'a> Simulation<'a> {
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
             chunk_tallies: (0..n_chunks)
-                .map(|_| ChunkTally::new(caps, n_regions, n_tracks))
+                .map(|_| ChunkTally::new(caps, n_regions, n_tracks, n_slots))
                 .collect(),
-            week: Tally::new(caps, n_regions, n_tracks),
+            week: Tally::new(caps, n_regions, n_tracks, n_slots),
             daily_streams: vec![0; n_regions * n_tracks],
             published: vec![Vec::new(); n_regions],
             decay: Decay::new(scenario),
             tables: PlayTables::new(scenario),
             listening_key: replicate_key.purpose(Purpose::Listening),
             recommender_key: replicate_key.purpose(Purpose::Recommender),
+            fandom_key: replicate_key.purpose(Purpose::Fandom),
+            fandom_day: FandomDay::default(),
+            contention: vec![vec![false; n_regions]; scenario.fandoms.len()],
+            switches: scenario
+                .switches
+                .iter()
+                .filter_map(|s| match *s {
+                    Switch::Policy { day, policy: p, to }
+                        if scenario.policies[p].name == policy.name =>
+                    {
+                        Some((day, to))
+                    }
+                    _ => None,
+                })
+                .collect(),
             day: 0,
         }
     }
@@ -126,10 +150,22 @@ impl<'a> Simulation<'a> {
         &self.states
     }
 
-    /// Makes `top` the region's published chart (browsing listeners pick from its head).
-    pub fn publish_chart(&mut self, region: usize, top: impl Iterator<Item = TrackId>) {
+    /// Makes `chart` (tracks in rank order) the region's published chart: browsing
+    /// listeners pick from its head, and fandoms with a target near the top push harder.
+    pub fn publish_chart(&mut self, region: usize, chart: impl Iterator<Item = TrackId>) {
+        let chart: Vec<u32> = chart.map(|t| t.0).collect();
         let picks = self.scenario.listening.chart_browse_depth as usize;
-        self.published[region] = top.take(picks).map(|t| t.0).collect();
+        self.published[region] = chart.iter().take(picks).copied().collect();
+        let named = &self.world.catalogue.named;
+        for (f, fandom) in self.scenario.fandoms.iter().enumerate() {
+            let top = &chart[..chart.len().min(fandom.mobilisation.chart_push_top as usize)];
+            self.contention[f][region] = self
+                .scenario
+                .releases
+                .iter()
+                .zip(named)
+                .any(|(r, t)| r.artist == fandom.artist && top.contains(&t.0));
+        }
     }
 
     /// Zeroes the weekly per-listener genre counts at the start of a new chart week.
@@ -143,8 +179,17 @@ impl<'a> Simulation<'a> {
         let n_tracks = self.world.catalogue.len();
         let n_regions = self.scenario.regions.len();
         let released = self.world.catalogue.released(day);
+        for &(_, to) in self.switches.iter().filter(|s| s.0 == day) {
+            let spec = &self.scenario.policies[to];
+            self.recommender = Recommender::new(spec);
+            self.market
+                .set_policy_window(day, Recommender::window_days(spec));
+        }
         self.market
             .prepare_terms(self.scenario, self.world, day, released);
+        let contention: Vec<bool> = self.contention.iter().map(|r| r.contains(&true)).collect();
+        self.fandom_day
+            .prepare(self.scenario, self.world, day, &contention, self.fandom_key);
         self.recommender.prepare_day(&DayContext {
             day,
             released,
@@ -170,6 +215,8 @@ impl<'a> Simulation<'a> {
             new_release_ranges: new_release_ranges(self.scenario, self.world, day),
             season: crate::chart::christmas_intensity(i64::from(day)) as f32,
             outside_weight: (self.scenario.utility.outside as f32).exp(),
+            fandoms: &self.fandom_day,
+            media: media_today(self.scenario, self.world, day, released),
         };
         let genres = self.scenario.genres.len();
         let chunk_size = self.chunk_size;
@@ -183,6 +230,7 @@ impl<'a> Simulation<'a> {
                     choices: ChoiceSet::default(),
                     counts: [0; MAX_CHOICES + 1],
                     slate: Vec::new(),
+                    per_account: Vec::new(),
                 };
                 for (i, state) in states.iter_mut().enumerate() {
                     let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
@@ -221,11 +269,83 @@ fn new_release_ranges(scenario: &Scenario, world: &World, day: i32) -> Vec<(usiz
         .collect()
 }
 
+impl DayShared<'_> {
+    /// Records a mobilised member's organised replays (after their ordinary plays, which
+    /// are still in `scratch`). Kept out of line: few listener-days take this path.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn record_replays(
+        &self,
+        plan: &ReplayPlan,
+        rng: &mut SimRng,
+        region: usize,
+        premium: bool,
+        terms: &[TrackTerms],
+        week_genres: &mut [u32],
+        tally: &mut ChunkTally,
+        scratch: &mut Scratch,
+    ) {
+        let (choices, counts) = (&scratch.choices, &scratch.counts);
+        self.fandoms.replays(
+            plan,
+            rng,
+            &mut scratch.per_account,
+            |t, slot, account, n, flagged| {
+                week_genres[terms[t as usize].genre as usize] += n;
+                if flagged {
+                    tally.channels.discarded[region] += u64::from(n);
+                    return;
+                }
+                // The member's ordinary plays are on their first account.
+                let ordinary = if account == 0 {
+                    (0..choices.len())
+                        .find(|&i| choices.track(i) == t)
+                        .map_or(0, |i| counts[i])
+                } else {
+                    0
+                };
+                tally.add_replays(region, premium, t as usize, slot as usize, ordinary, n);
+            },
+        );
+    }
+}
+
+/// A media tie-in's soundtrack lookups today.
+struct MediaToday {
+    /// Released soundtrack tracks.
+    tracks: Vec<u32>,
+    /// Chance a listener looks one up today (reach × the shock's strength).
+    probability: f32,
+    /// Whether it has premiered in each region.
+    regions: Vec<bool>,
+}
+
+/// The tie-ins whose shock is still live on `day`, with their released tracks.
+fn media_today(scenario: &Scenario, world: &World, day: i32, released: usize) -> Vec<MediaToday> {
+    scenario
+        .tie_ins
+        .iter()
+        .filter(|t| day >= t.day)
+        .map(|t| MediaToday {
+            tracks: t
+                .releases
+                .iter()
+                .map(|&i| world.catalogue.named[i].0)
+                .filter(|&track| (track as usize) < released)
+                .collect(),
+            probability: (t.reach * t.strength(day)) as f32,
+            regions: t.regions.clone(),
+        })
+        .filter(|m| !m.tracks.is_empty())
+        .collect()
+}
+
 /// Per-chunk buffers reused across listeners (nothing allocates per listener).
 struct Scratch {
     choices: ChoiceSet,
     counts: Counts,
     slate: Vec<TrackId>,
+    per_account: Vec<u32>,
 }
 
 /// Read-only inputs shared by every listener on one day.
@@ -244,6 +364,8 @@ struct DayShared<'s> {
     /// Christmas season intensity today, 0..1.
     season: f32,
     outside_weight: f32,
+    fandoms: &'s FandomDay,
+    media: Vec<MediaToday>,
 }
 
 impl DayShared<'_> {
@@ -261,7 +383,15 @@ impl DayShared<'_> {
         let listeners = &self.world.listeners;
 
         let mut rng = self.day_key.child(l as u64).rng();
-        if unit_f32(&mut rng) >= listening.active_day_share as f32 {
+        let active = unit_f32(&mut rng) < listening.active_day_share as f32;
+        let fans = &self.world.fans;
+        let member = !self.fandoms.is_empty() && fans.is_member(l, self.day);
+        let mut fan = if member {
+            self.fandoms.plan(fans, l)
+        } else {
+            None
+        };
+        if !active && fan.is_none() {
             return;
         }
         state.decay_to(self.day, self.decay);
@@ -353,8 +483,23 @@ impl DayShared<'_> {
             }
         }
 
-        // Choice occasions of the day.
-        let occasions = stochastic_round(listeners.occasions_per_active_day()[l], &mut rng);
+        // Media tie-ins: viewers look up a soundtrack song while the film's buzz lasts.
+        for media in &self.media {
+            if media.regions[region] && unit_f32(&mut rng) < media.probability {
+                let t = media.tracks[fast_index(&mut rng, media.tracks.len())];
+                if !library_view.contains(t) && !choices.contains(t) {
+                    choices.push(t, Channel::Media, common(t));
+                }
+            }
+        }
+
+        // Choice occasions of the day (a mobilised fan adds the songs mixed into replay).
+        let ordinary = if active {
+            stochastic_round(listeners.occasions_per_active_day()[l], &mut rng)
+        } else {
+            0
+        };
+        let occasions = ordinary + fan.as_ref().map_or(0, |(plan, _)| plan.mix);
         let counts = &mut scratch.counts;
         counts[..=choices.len()].fill(0);
         choices.sample(occasions, self.outside_weight, &mut rng, counts);
@@ -392,6 +537,23 @@ impl DayShared<'_> {
             } else if unit_f32(&mut rng) < self.tables.save_probability(c) {
                 state.save(t, c, capacity);
             }
+        }
+
+        if member {
+            tally.channels.member_streams[region] += u64::from(occasions - outside);
+        }
+        if let Some((plan, fan_rng)) = &mut fan {
+            tally.channels.member_streams[region] += u64::from(plan.replays);
+            self.record_replays(
+                plan,
+                fan_rng,
+                region,
+                premium,
+                terms,
+                week_genres,
+                tally,
+                scratch,
+            );
         }
     }
 }
