@@ -98,6 +98,22 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
         name: "chart_acr_share",
         read: |r| r.chart_acr_share,
     },
+    WeeklyMetric {
+        name: "organised_share_chart",
+        read: |r| r.organised_share_chart,
+    },
+    WeeklyMetric {
+        name: "organised_share_no1",
+        read: |r| r.organised_share_no1,
+    },
+    WeeklyMetric {
+        name: "member_streams_per_account",
+        read: |r| r.member_streams_per_account,
+    },
+    WeeklyMetric {
+        name: "other_streams_per_account",
+        read: |r| r.other_streams_per_account,
+    },
 ];
 
 /// Run-level chart-run metrics (from the whole year's headline No. 1s).

@@ -9,13 +9,13 @@ mod weekly;
 
 pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
 
-use crate::chart::ChartCompiler;
+use crate::chart::{ChartCompiler, ChartEntry, RuleSet};
 use crate::ids::ArtistId;
 use crate::metrics::{distinct_no1s, no1_records, weeks_at_no1_so_far};
 use crate::policy::PolicySpec;
 use crate::rng::SeedKey;
-use crate::scenario::Scenario;
-use crate::step::{Caps, Simulation};
+use crate::scenario::{Scenario, Switch};
+use crate::step::{Caps, Simulation, Tally};
 use crate::world::World;
 use weekly::{RowKey, WeekScratch, add_chart_columns, individual_entropies, week_row};
 
@@ -85,6 +85,7 @@ pub fn run_one(
     let mut scratch = WeekScratch::default();
     // Last week's headline chart per region (for the new-entries column).
     let mut previous: Vec<Option<crate::chart::Chart>> = vec![None; scenario.regions.len()];
+    let organised = OrganisedUnits::new(world);
 
     for week in 0..scenario.weeks() {
         sim.start_week();
@@ -99,6 +100,7 @@ pub fn run_one(
                 *total += s;
             }
         }
+        let (members, member_accounts) = members_by_region(scenario, world, sim.day() - 1);
         let key = RowKey {
             world,
             released,
@@ -108,11 +110,15 @@ pub fn run_one(
             replicate,
             policy: &policy.name,
             week,
+            members: &members,
+            member_accounts: &member_accounts,
         };
         let mut headline = Vec::with_capacity(scenario.regions.len());
         let mut pooled = ChartTurnover::default();
+        let (mut pooled_units, mut pooled_organised) = (0.0, 0.0);
         for (r, region) in scenario.regions.iter().enumerate() {
             let mut row = week_row(&key, &region.name, &[r], &mut scratch);
+            let headline_index = headline_rules(scenario, r, week);
             for (k, compiler) in compilers[r].iter_mut().enumerate() {
                 let cap = caps.index_of(compiler.rules().per_user_daily_cap);
                 let chart = compiler.compile(
@@ -120,24 +126,46 @@ pub fn run_one(
                     tally.counted(cap, false, r),
                     lead_artist,
                 );
-                out.charts.extend(chart.entries.iter().map(|e| ChartRow {
-                    run,
-                    replicate,
-                    policy: policy.name.clone(),
-                    region: region.name.clone(),
-                    rules: compiler.rules().name.clone(),
-                    week,
-                    rank: e.rank,
-                    track: e.track.0,
-                    artist: e.artist.0,
-                    units: e.units,
-                    counted_streams: e.counted_streams,
-                    on_acr: e.on_acr,
-                    weeks_on_chart: e.weeks_on_chart,
-                    local: world.catalogue.tracks.origin[e.track.index()].index() == r,
-                }));
-                if k == 0 {
+                let rules = compiler.rules();
+                let from_replay: Vec<f64> = chart
+                    .entries
+                    .iter()
+                    .map(|e| organised.of(e, rules, tally, cap, r))
+                    .collect();
+                out.charts.extend(
+                    chart
+                        .entries
+                        .iter()
+                        .zip(&from_replay)
+                        .map(|(e, &o)| ChartRow {
+                            run,
+                            replicate,
+                            policy: policy.name.clone(),
+                            region: region.name.clone(),
+                            rules: compiler.rules().name.clone(),
+                            week,
+                            rank: e.rank,
+                            track: e.track.0,
+                            artist: e.artist.0,
+                            units: e.units,
+                            counted_streams: e.counted_streams,
+                            on_acr: e.on_acr,
+                            weeks_on_chart: e.weeks_on_chart,
+                            local: world.catalogue.tracks.origin[e.track.index()].index() == r,
+                            organised_units: o,
+                            headline: k == headline_index,
+                            title: organised.title(scenario, e.track.0).to_owned(),
+                        }),
+                );
+                if k == headline_index {
                     add_chart_columns(&mut row, &chart, r, world);
+                    let units: f64 = chart.entries.iter().map(|e| e.units).sum();
+                    let replayed: f64 = from_replay.iter().sum();
+                    row.organised_share_chart = (units > 0.0).then(|| replayed / units);
+                    row.organised_share_no1 =
+                        chart.entries.first().map(|e| from_replay[0] / e.units);
+                    pooled_units += units;
+                    pooled_organised += replayed;
                     let turnover = ChartTurnover::of(&chart, previous[r].as_ref());
                     turnover.apply(&mut row);
                     pooled.add(turnover);
@@ -149,6 +177,8 @@ pub fn run_one(
         }
         let mut all_row = week_row(&key, "all", &all_regions, &mut scratch);
         pooled.apply(&mut all_row);
+        all_row.organised_share_chart =
+            (pooled_units > 0.0).then(|| pooled_organised / pooled_units);
         out.weeks.push(all_row);
         for (r, chart) in headline.iter().enumerate() {
             sim.publish_chart(r, chart.entries.iter().map(|e| e.track));
@@ -159,7 +189,14 @@ pub fn run_one(
         on_week();
     }
 
-    out.tracks = track_rows(scenario, world, &out, &policy.name, &track_streams);
+    out.tracks = track_rows(
+        scenario,
+        world,
+        &out,
+        &policy.name,
+        &track_streams,
+        &organised,
+    );
 
     // Weeks at No. 1 so far, and run-level chart-run statistics.
     let rows_per_week = scenario.regions.len() + 1;
@@ -180,6 +217,86 @@ pub fn run_one(
     out
 }
 
+/// Index into `regions[region].chart_rules` of the headline chart in chart week `week`:
+/// the first rule set, or the last `[[switches]]` chart-rule switch that has taken effect
+/// (from the first chart week starting on or after its day).
+fn headline_rules(scenario: &Scenario, region: usize, week: u32) -> usize {
+    let mut index = 0;
+    for s in &scenario.switches {
+        if let Switch::ChartRules {
+            day,
+            region: r,
+            rules,
+        } = *s
+        {
+            if r == region && i64::from(week) * 7 >= i64::from(day) {
+                index = rules;
+            }
+        }
+    }
+    index
+}
+
+/// Fandom members and their accounts by region on `day`.
+fn members_by_region(scenario: &Scenario, world: &World, day: i32) -> (Vec<u64>, Vec<u64>) {
+    let n = scenario.regions.len();
+    let (mut members, mut accounts) = (vec![0; n], vec![0; n]);
+    if scenario.fandoms.is_empty() {
+        return (members, accounts);
+    }
+    for (l, region) in world.listeners.region().iter().enumerate() {
+        if world.fans.is_member(l, day) {
+            members[region.index()] += 1;
+            accounts[region.index()] += u64::from(world.fans.accounts[l]);
+        }
+    }
+    (members, accounts)
+}
+
+/// Converts a chart entry's organised replays into units with the ratio the entry used.
+struct OrganisedUnits {
+    /// Named-release slot of each named track.
+    slot_of: std::collections::HashMap<u32, usize>,
+}
+
+impl OrganisedUnits {
+    fn new(world: &World) -> Self {
+        Self {
+            slot_of: world
+                .catalogue
+                .named
+                .iter()
+                .enumerate()
+                .map(|(slot, t)| (t.0, slot))
+                .collect(),
+        }
+    }
+
+    /// The title of a named track, `""` for a generated one.
+    fn title<'s>(&self, scenario: &'s Scenario, track: u32) -> &'s str {
+        self.slot_of
+            .get(&track)
+            .map_or("", |&slot| scenario.releases[slot].title.as_str())
+    }
+
+    /// Units of `entry` from organised replay under `rules` (cap index `cap`, region `r`).
+    fn of(&self, entry: &ChartEntry, rules: &RuleSet, tally: &Tally, cap: usize, r: usize) -> f64 {
+        let Some(&slot) = self.slot_of.get(&entry.track.0) else {
+            return 0.0;
+        };
+        let organised = tally.organised();
+        let (premium, ad) = (
+            organised.get(slot, r, cap, true),
+            organised.get(slot, r, cap, false),
+        );
+        let (p_ratio, a_ratio) = match (&rules.acr, entry.on_acr) {
+            (Some(acr), true) => (acr.premium_streams_per_unit, acr.ad_streams_per_unit),
+            _ => (rules.premium_streams_per_unit, rules.ad_streams_per_unit),
+        };
+        f64::from(premium) / p_ratio + f64::from(ad) / a_ratio
+    }
+}
+
 /// The `tracks.csv` rows of a run: every track released by the end of the run, per region
 /// and for all regions together.
 fn track_rows(
@@ -188,6 +305,7 @@ fn track_rows(
     out: &RunOutput,
     policy: &str,
     streams: &[Vec<u64>],
+    named: &OrganisedUnits,
 ) -> Vec<TrackRow> {
     let tracks = &world.catalogue.tracks;
     let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
@@ -218,6 +336,7 @@ fn track_rows(
                 release_day: tracks.release_day[t],
                 christmas: tracks.christmas[t],
                 streams: total,
+                title: named.title(scenario, t as u32).to_owned(),
             });
         }
     }

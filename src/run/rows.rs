@@ -68,6 +68,21 @@ pub struct WeekRow {
     /// Share of the headline chart's entries converted at the accelerated chart ratio, 0..1
     /// (for `all`: pooled over the regions' headline charts).
     pub chart_acr_share: Option<f64>,
+    /// Share of the headline chart's units that came from organised fandom replay, 0..1
+    /// (for `all`: pooled over the regions' headline charts).
+    pub organised_share_chart: Option<f64>,
+    /// Share of the headline No. 1's units that came from organised replay, 0..1 (empty
+    /// for `all`).
+    pub organised_share_no1: Option<f64>,
+    /// Organised replays that counted (kept by the fraud filter), uncapped.
+    pub organised_streams: u64,
+    /// Organised replays discarded by the fraud filter.
+    pub discarded_streams: u64,
+    /// Streams per account this week of fandom members (ordinary, mixed-in and organised;
+    /// each of a member's accounts counts); empty when there are no members.
+    pub member_streams_per_account: Option<f64>,
+    /// Streams per account this week of listeners outside every fandom.
+    pub other_streams_per_account: Option<f64>,
 }
 
 /// Counts behind the chart-run columns of [`WeekRow`] for one or more headline charts in
@@ -156,6 +171,13 @@ pub struct ChartRow {
     pub weeks_on_chart: u32,
     /// Whether the artist is from this region.
     pub local: bool,
+    /// Units from organised fandom replay (a part of `units`).
+    pub organised_units: f64,
+    /// Whether this chart was the region's headline chart this week (the first rule set,
+    /// or the one a `[[switches]]` entry switched to).
+    pub headline: bool,
+    /// Title of a named release; empty for generated tracks.
+    pub title: String,
 }
 
 /// One row of `tracks.csv`: a track's streams over the whole run in one region (or `all`).
@@ -188,6 +210,8 @@ pub struct TrackRow {
     pub christmas: bool,
     /// Streams over all simulated weeks (uncapped).
     pub streams: u64,
+    /// Title of a named release; empty for generated tracks.
+    pub title: String,
 }
 
 /// Run-level chart-run statistics of one region's headline chart.

@@ -36,6 +36,10 @@ pub struct RowKey<'a> {
     pub policy: &'a str,
     /// Week.
     pub week: u32,
+    /// Fandom members by region at the end of the week.
+    pub members: &'a [u64],
+    /// Their accounts by region.
+    pub member_accounts: &'a [u64],
 }
 
 /// Each listener's genre entropy this week, added (in listener order) to their region's
@@ -111,13 +115,25 @@ pub fn week_row(
     };
 
     let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
+    let (mut organised, mut discarded, mut member_streams) = (0, 0, 0);
+    let (mut member_accounts, mut others) = (0u64, 0u64);
     for &r in regions {
-        let row = &tally.channels.streams[r * CHANNELS..(r + 1) * CHANNELS];
+        let channels = &tally.channels;
+        let row = &channels.streams[r * CHANNELS..(r + 1) * CHANNELS];
         slate += row[Channel::Slate as usize];
         all_channels += row.iter().sum::<u64>();
-        occasions += tally.channels.occasions[r];
-        outside += tally.channels.outside[r];
+        occasions += channels.occasions[r];
+        outside += channels.outside[r];
+        organised += channels.organised[r];
+        discarded += channels.discarded[r];
+        member_streams += channels.member_streams[r];
+        member_accounts += key.member_accounts[r];
+        others += u64::from(world.listeners_by_region[r]) - key.members[r];
     }
+    // Everything played: ordinary listening (channels) plus organised replay, kept or not.
+    let played = all_channels + organised + discarded;
+    let per_account =
+        |streams: u64, accounts: u64| (accounts > 0).then(|| streams as f64 / accounts as f64);
 
     WeekRow {
         run: key.run,
@@ -150,6 +166,12 @@ pub fn week_row(
         chart_new_entries: None,
         chart_mean_tenure_weeks: None,
         chart_acr_share: None,
+        organised_share_chart: None,
+        organised_share_no1: None,
+        organised_streams: organised,
+        discarded_streams: discarded,
+        member_streams_per_account: per_account(member_streams, member_accounts),
+        other_streams_per_account: per_account(played - member_streams, others),
     }
 }
 
