@@ -221,20 +221,19 @@ pub fn run_one(
 /// the first rule set, or the last `[[switches]]` chart-rule switch that has taken effect
 /// (from the first chart week starting on or after its day).
 fn headline_rules(scenario: &Scenario, region: usize, week: u32) -> usize {
-    let mut index = 0;
-    for s in &scenario.switches {
-        if let Switch::ChartRules {
-            day,
-            region: r,
-            rules,
-        } = *s
-        {
-            if r == region && i64::from(week) * 7 >= i64::from(day) {
-                index = rules;
-            }
-        }
-    }
-    index
+    scenario
+        .switches
+        .iter()
+        .filter_map(|s| match *s {
+            Switch::ChartRules {
+                day,
+                region: r,
+                rules,
+            } if r == region && i64::from(week) * 7 >= i64::from(day) => Some(rules),
+            _ => None,
+        })
+        .last()
+        .unwrap_or(0)
 }
 
 /// Fandom members and their accounts by region on `day`.
