@@ -218,7 +218,7 @@ pub fn run_one(
 }
 
 /// Index into `regions[region].chart_rules` of the headline chart in chart week `week`:
-/// the first rule set, or the last `[[switches]]` chart-rule switch that has taken effect
+/// the first rule set, or the latest `[[switches]]` chart-rule switch that has taken effect
 /// (from the first chart week starting on or after its day).
 fn headline_rules(scenario: &Scenario, region: usize, week: u32) -> usize {
     scenario
@@ -229,11 +229,11 @@ fn headline_rules(scenario: &Scenario, region: usize, week: u32) -> usize {
                 day,
                 region: r,
                 rules,
-            } if r == region && i64::from(week) * 7 >= i64::from(day) => Some(rules),
+            } if r == region && i64::from(week) * 7 >= i64::from(day) => Some((day, rules)),
             _ => None,
         })
-        .last()
-        .unwrap_or(0)
+        .max_by_key(|&(day, _)| day)
+        .map_or(0, |(_, rules)| rules)
 }
 
 /// Fandom members and their accounts by region on `day`.
