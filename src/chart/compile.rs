@@ -192,6 +192,10 @@ pub struct ChartCompiler {
     candidates: Vec<Candidate>,
     /// Reused buffer: positions held per lead artist (index = artist), all 0 between calls.
     artist_positions: Vec<u32>,
+    /// Each track's release day (for the ACR age rule); 0 unless set.
+    release_day: Vec<i32>,
+    /// Whether each track is a holiday song (exempt from a recurrent rule that says so).
+    holiday: Vec<bool>,
 }
 
 impl ChartCompiler {
@@ -222,7 +226,30 @@ impl ChartCompiler {
             weeks_compiled: 0,
             candidates: Vec::new(),
             artist_positions: Vec::new(),
+            release_day: vec![0; n_tracks],
+            holiday: vec![false; n_tracks],
         }
+    }
+
+    /// Gives the compiler each track's release day (day 0 = the first day of chart week 0;
+    /// negative = before) and holiday-song flag, which the ACR age rule and the recurrent
+    /// rule's holiday exemption need. Without it every track counts as released on day 0
+    /// and none is a holiday song.
+    ///
+    /// # Panics
+    ///
+    /// If a slice's length differs from the catalogue size.
+    #[must_use]
+    pub fn with_tracks(mut self, release_day: &[i32], holiday: &[bool]) -> Self {
+        assert_eq!(
+            release_day.len(),
+            self.n_tracks(),
+            "one release day per track"
+        );
+        assert_eq!(holiday.len(), self.n_tracks(), "one holiday flag per track");
+        self.release_day = release_day.to_vec();
+        self.holiday = holiday.to_vec();
+        self
     }
 
     /// The rule set this compiler applies.
@@ -323,6 +350,12 @@ impl ChartCompiler {
             Some(a) if a.january_reset => (is_first_january_week(week), is_december_week(week)),
             _ => (false, false),
         };
+        // Released before this day: old enough to stay on ACR whatever its trend.
+        let old_before = rules
+            .acr
+            .as_ref()
+            .and_then(|a| a.old_track_days)
+            .map(|days| i64::from(week) * 7 - i64::from(days));
         self.candidates.clear();
         for t in 0..premium.len() {
             let (p, a) = (premium[t], ad[t]);
@@ -336,7 +369,10 @@ impl ChartCompiler {
                 }
                 let was_on = self.acr[t].on_acr;
                 let change = WeekChange::between(last, counted, self.market_prev, market);
-                let state = self.acr[t].step(rule, self.weeks_on_chart[t], change);
+                let mut state = self.acr[t].step(rule, self.weeks_on_chart[t], change);
+                if old_before.is_some_and(|d| i64::from(self.release_day[t]) < d) {
+                    state.on_acr = true;
+                }
                 self.acr[t] = state;
                 if !state.on_acr {
                     self.acr_from_december[t] = false;
@@ -386,6 +422,7 @@ impl ChartCompiler {
             cap,
             recurrent,
             retired: &mut self.retired,
+            holiday: &self.holiday,
             lead_artist,
             acr: &self.acr,
             weeks_on_chart: &self.weeks_on_chart,
@@ -414,6 +451,7 @@ struct Filler<'a> {
     cap: Option<usize>,
     recurrent: Option<&'a RecurrentRule>,
     retired: &'a mut [bool],
+    holiday: &'a [bool],
     lead_artist: &'a [ArtistId],
     acr: &'a [AcrState],
     weeks_on_chart: &'a [u32],
@@ -429,7 +467,10 @@ impl Filler<'_> {
                 return;
             }
             let t = c.track as usize;
-            if let Some(rule) = self.recurrent {
+            if let Some(rule) = self
+                .recurrent
+                .filter(|r| !(r.holiday_exempt && self.holiday[t]))
+            {
                 let rank = self.entries.len() as u32 + 1;
                 if rule.removes(self.weeks_on_chart[t], rank, c.descending) {
                     self.retired[t] = true;

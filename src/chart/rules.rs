@@ -77,9 +77,8 @@ pub struct RecurrentThreshold {
 /// is the one the track would take at that point of filling the chart (after tracks above
 /// it that were removed or skipped by an artist cap), and the tracks below move up.
 ///
-/// Not modelled: the exemption that lets holiday songs return each season (chartsim has no
-/// seasonal tags yet); a future exemption would be a per-track flag checked beside
-/// [`RecurrentRule::removes`].
+/// Holiday songs (tracks tagged as Christmas songs) are exempt when `holiday_exempt` is set
+/// (all built-ins): they are never removed, so they can return every season.
 ///
 /// Sources (FACTS.md, "US recurrent rule"): legacy rule — drop when descending and below
 /// No. 25 after 52 weeks or below No. 50 after 20 weeks; from late 2025 — below No. 5
@@ -90,6 +89,13 @@ pub struct RecurrentThreshold {
 pub struct RecurrentRule {
     /// The thresholds (at least one).
     pub thresholds: Vec<RecurrentThreshold>,
+    /// Whether holiday (Christmas) songs are exempt, so they can return each season.
+    #[serde(default = "exempt_by_default")]
+    pub holiday_exempt: bool,
+}
+
+fn exempt_by_default() -> bool {
+    true
 }
 
 impl RecurrentRule {
@@ -115,6 +121,7 @@ impl RecurrentRule {
                     below_rank,
                 })
                 .collect(),
+            holiday_exempt: true,
         }
     }
 
@@ -178,6 +185,11 @@ pub struct AcrRule {
     /// The calendar is fixed: day 0 is Friday 2 January 2026 and a chart week belongs to
     /// the month of its first day (see [`crate::chart::compile::week_start_date`]).
     pub january_reset: bool,
+    /// Tracks released more than this many days before the chart week starts are always
+    /// converted at the accelerated ratio (uk 1,095: FACTS, "tracks over 3 years old stay
+    /// on ACR"); `None` for no age rule.
+    #[serde(default)]
+    pub old_track_days: Option<u32>,
 }
 
 impl AcrRule {
@@ -192,6 +204,7 @@ impl AcrRule {
             decline_weeks: 3,
             reset_growth_points: 0.25,
             january_reset: true,
+            old_track_days: Some(3 * 365),
         }
     }
 

@@ -65,7 +65,11 @@ pub fn run_one(
         .map(|r| {
             r.chart_rules
                 .iter()
-                .map(|rules| ChartCompiler::new(rules.clone(), n_tracks))
+                .map(|rules| {
+                    let tracks = &world.catalogue.tracks;
+                    ChartCompiler::new(rules.clone(), n_tracks)
+                        .with_tracks(&tracks.release_day, &tracks.christmas)
+                })
                 .collect()
         })
         .collect();

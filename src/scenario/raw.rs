@@ -115,6 +115,8 @@ pub struct RawRuleSet {
     pub chart_size: Option<i64>,
     /// Recurrent thresholds (a list of `{ min_weeks_on_chart, below_rank }`), or `"none"`.
     pub recurrent: Option<OrNone<Vec<RecurrentThreshold>>>,
+    /// Whether holiday songs are exempt from the recurrent rule (default `true`).
+    pub recurrent_holiday_exempt: Option<bool>,
 }
 
 /// An `acr` table of a `[[chart_rules]]` entry: fields not given come from the base rule
@@ -135,6 +137,9 @@ pub struct RawAcr {
     /// December ACR decisions reset in the first chart week of January (default `false`
     /// without a base ACR).
     pub january_reset: Option<bool>,
+    /// Tracks older than this many days stay on ACR, or `"none"` (default: the base's,
+    /// none without a base ACR).
+    pub old_track_days: Option<OrNone<i64>>,
 }
 
 /// A `[[regions]]` entry as written.

@@ -371,7 +371,19 @@ fn resolve_rule_set(c: &Check, i: usize, r: &RawRuleSet, earlier: &[RuleSet]) ->
         Some(OrNone::Value(t)) => {
             rules.recurrent = Some(RecurrentRule {
                 thresholds: t.clone(),
+                holiday_exempt: rules.recurrent.as_ref().is_none_or(|b| b.holiday_exempt),
             });
+        }
+    }
+    if let Some(exempt) = r.recurrent_holiday_exempt {
+        match rules.recurrent.as_mut() {
+            Some(rec) => rec.holiday_exempt = exempt,
+            None => {
+                return Err(c.err(
+                    key("recurrent_holiday_exempt"),
+                    "applies only with a recurrent rule (give `recurrent` or a base that has one)",
+                ));
+            }
         }
     }
     rules.validate().map_err(|e| match e.split_once(": ") {
@@ -428,6 +440,17 @@ fn merge_acr(c: &Check, i: usize, a: &RawAcr, base: Option<&AcrRule>) -> Result<
             .january_reset
             .or(base.map(|b| b.january_reset))
             .unwrap_or(false),
+        old_track_days: match &a.old_track_days {
+            None => base.and_then(|b| b.old_track_days),
+            Some(OrNone::Value(v)) => Some(weeks("old_track_days", *v)?),
+            Some(OrNone::Word(w)) if w == "none" => None,
+            Some(OrNone::Word(w)) => {
+                return Err(c.err(
+                    format!("chart_rules[{i}].acr.old_track_days"),
+                    format!("must be a number of days or \"none\", got {w:?}"),
+                ));
+            }
+        },
     })
 }
 

@@ -28,6 +28,7 @@ fn rules() -> impl Strategy<Value = RuleSet> {
                 decline_weeks: decline,
                 reset_growth_points: reset,
                 january_reset: true,
+                old_track_days: None,
             }),
             max_tracks_per_artist: cap,
             chart_size: size,

@@ -147,3 +147,25 @@ fn recurrent_validation_names_the_field() {
             .starts_with("recurrent.thresholds[0].min_weeks_on_chart:")
     );
 }
+
+#[test]
+fn a_holiday_song_is_exempt_from_the_recurrent_rule() {
+    // The same 53 weeks and the same descending No. 30 as above, but track 0 is tagged as
+    // a holiday song: it stays (FACTS: "holiday songs may return").
+    let holiday: Vec<bool> = (0..61).map(|t| t == 0).collect();
+    let mut c = ChartCompiler::new(RuleSet::us(), 61).with_tracks(&[0; 61], &holiday);
+    for _ in 0..53 {
+        c.compile_week(&week(10_000));
+    }
+    let chart = c.compile_week(&week(1_315));
+    assert_eq!(chart.rank_of(TrackId(0)), Some(30));
+    assert!(!c.is_retired(TrackId(0)));
+    // with the exemption switched off it goes, as an untagged track does
+    let mut rules = RuleSet::us();
+    rules.recurrent.as_mut().expect("us has one").holiday_exempt = false;
+    let mut c = ChartCompiler::new(rules, 61).with_tracks(&[0; 61], &holiday);
+    for _ in 0..53 {
+        c.compile_week(&week(10_000));
+    }
+    assert_eq!(c.compile_week(&week(1_315)).rank_of(TrackId(0)), None);
+}
