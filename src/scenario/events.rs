@@ -31,7 +31,10 @@ pub struct RawTieIn {
     /// Utility added to the soundtrack on the premiere day, halving every half-life.
     #[serde(default = "default_awareness")]
     pub awareness: f64,
-    /// Half-life of the shock, in days.
+    /// Days over which word of mouth builds the shock up to its full level.
+    #[serde(default)]
+    pub ramp_days: i64,
+    /// Half-life of the shock once built up, in days.
     #[serde(default = "default_half_life")]
     pub half_life_days: f64,
     /// Share of listeners who look a soundtrack song up on the premiere day (decaying).
@@ -81,9 +84,11 @@ pub struct TieIn {
     pub day: i32,
     /// Indices into [`super::Scenario::releases`].
     pub releases: Vec<usize>,
-    /// Utility shock on the premiere day.
+    /// Utility shock at its full level.
     pub awareness: f64,
-    /// Half-life of the shock and of the reach, in days.
+    /// Days over which the shock builds up linearly to its full level (0: at once).
+    pub ramp_days: u32,
+    /// Half-life of the shock and of the reach once built up, in days.
     pub half_life_days: f64,
     /// Share of listeners looking a song up on the premiere day.
     pub reach: f64,
@@ -96,12 +101,53 @@ pub struct TieIn {
 }
 
 impl TieIn {
-    /// The shock's strength on `day`, as a fraction of its premiere-day level (0 before).
+    /// The shock's strength on `day`, as a fraction of its full level: 0 before the
+    /// premiere, `(age + 1) / ramp_days` while word of mouth builds it up (age = days since
+    /// the premiere), then halving every `half_life_days`.
     pub fn strength(&self, day: i32) -> f64 {
         if day < self.day {
             return 0.0;
         }
-        (-std::f64::consts::LN_2 * f64::from(day - self.day) / self.half_life_days).exp()
+        let age = f64::from(day - self.day);
+        let ramp = f64::from(self.ramp_days);
+        if age < ramp {
+            (age + 1.0) / ramp
+        } else {
+            (-std::f64::consts::LN_2 * (age - ramp) / self.half_life_days).exp()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strength_builds_over_the_ramp_then_halves_every_half_life() {
+        let tie = TieIn {
+            name: "film".into(),
+            day: 100,
+            releases: vec![0],
+            awareness: 1.0,
+            ramp_days: 4,
+            half_life_days: 10.0,
+            reach: 0.1,
+            regions: vec![true],
+            fandom: None,
+            new_members: vec![0.0],
+        };
+        assert_eq!(tie.strength(99), 0.0);
+        assert_eq!(tie.strength(100), 0.25);
+        assert_eq!(tie.strength(103), 1.0);
+        assert_eq!(tie.strength(104), 1.0);
+        assert!((tie.strength(114) - 0.5).abs() < 1e-12);
+        assert!((tie.strength(124) - 0.25).abs() < 1e-12);
+        let at_once = TieIn {
+            ramp_days: 0,
+            ..tie
+        };
+        assert_eq!(at_once.strength(100), 1.0);
+        assert!((at_once.strength(110) - 0.5).abs() < 1e-12);
     }
 }
 
@@ -171,6 +217,7 @@ pub(super) fn validate_tie_ins(
                 })
                 .collect::<Result<Vec<_>>>()?;
             c.real_in(&key("awareness"), t.awareness, 0.0, 20.0)?;
+            let ramp_days = c.int_in(&key("ramp_days"), t.ramp_days, 0, 365)?;
             c.positive(&key("half_life_days"), t.half_life_days, 3_650.0)?;
             c.real_in(&key("reach"), t.reach, 0.0, 1.0)?;
             let premieres = match &t.regions {
@@ -211,6 +258,7 @@ pub(super) fn validate_tie_ins(
                 day,
                 releases: tracks,
                 awareness: t.awareness,
+                ramp_days,
                 half_life_days: t.half_life_days,
                 reach: t.reach,
                 regions: premieres,

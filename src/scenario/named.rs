@@ -50,6 +50,9 @@ pub struct RawRelease {
     /// Whether it is a Christmas song.
     #[serde(default)]
     pub christmas: bool,
+    /// Genre whose style the track has (its taste position is drawn around that genre's
+    /// centre): a crossover single. Default: the artist's genre.
+    pub style: Option<String>,
 }
 
 fn default_label() -> String {
@@ -84,6 +87,8 @@ pub struct NamedRelease {
     pub appeal: f64,
     /// Whether it is a Christmas song.
     pub christmas: bool,
+    /// The genre whose centre the track's taste position is drawn around.
+    pub style: GenreId,
 }
 
 pub(super) fn validate_artists(
@@ -148,6 +153,7 @@ pub(super) fn validate_releases(
     c: &Check,
     raw: &[RawRelease],
     artists: &[NamedArtist],
+    genres: &[Genre],
     days: u32,
     max_age_days: u32,
 ) -> Result<Vec<NamedRelease>> {
@@ -172,12 +178,21 @@ pub(super) fn validate_releases(
                 i64::from(days) - 1,
             )?;
             c.real_in(&key("appeal"), r.appeal, -10.0, 10.0)?;
+            let style = match &r.style {
+                Some(name) => GenreId(c.lookup(
+                    &key("style"),
+                    name,
+                    genres.iter().map(|g| g.name.as_str()),
+                )? as u16),
+                None => artists[artist].genre,
+            };
             Ok(NamedRelease {
                 title: r.title.clone(),
                 artist,
                 day,
                 appeal: r.appeal,
                 christmas: r.christmas,
+                style,
             })
         })
         .collect()

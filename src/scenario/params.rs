@@ -100,6 +100,11 @@ pub struct ListeningParams {
     pub chart_picks: u32,
     /// How far down the published chart browsing reaches (Top N).
     pub chart_browse_depth: u32,
+    /// Position bias of chart browsing: position k (1-based) of the top
+    /// `chart_browse_depth` is picked with probability ∝ k^(−decay). 0 (the default) picks
+    /// uniformly; 1 is Zipf-like attention that falls with position, so a track climbing
+    /// the chart gains exposure step by step rather than all at once when it enters the top.
+    pub chart_browse_position_decay: f64,
     /// Recent releases from the listener's home genre that reach them outside the
     /// recommender each active day (radio, friends, browsing new releases).
     pub new_release_picks: u32,
@@ -128,6 +133,7 @@ impl Default for ListeningParams {
             chart_browse_probability: 0.3,
             chart_picks: 3,
             chart_browse_depth: 20,
+            chart_browse_position_decay: 0.0,
             new_release_picks: 3,
             seasonal_picks: 2,
             new_release_window_days: 28,

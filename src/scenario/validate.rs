@@ -52,6 +52,7 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
         &c,
         &raw.releases,
         &artists,
+        &genres,
         days,
         raw.catalogue.back_catalogue_max_age_days,
     )?;
@@ -168,6 +169,12 @@ fn check_listening(c: &Check, raw: &RawScenario) -> Result<()> {
     )?;
     c.uint_in("listening.chart_picks", l.chart_picks, 0, 20)?;
     c.uint_in("listening.chart_browse_depth", l.chart_browse_depth, 1, 100)?;
+    c.real_in(
+        "listening.chart_browse_position_decay",
+        l.chart_browse_position_decay,
+        0.0,
+        5.0,
+    )?;
     c.uint_in("listening.new_release_picks", l.new_release_picks, 0, 10)?;
     c.uint_in("listening.seasonal_picks", l.seasonal_picks, 0, 10)?;
     c.uint_in(

@@ -60,6 +60,7 @@ pub struct Simulation<'a> {
     contention: Vec<Vec<bool>>,
     /// This policy's recommender switches: (day, policy switched to).
     switches: Vec<(i32, usize)>,
+    browse_positions: Option<Vec<u8>>,
     day: i32,
 }
 
@@ -116,6 +117,7 @@ impl<'a> Simulation<'a> {
                     _ => None,
                 })
                 .collect(),
+            browse_positions: browse_positions(scenario),
             day: 0,
         }
     }
@@ -217,6 +219,7 @@ impl<'a> Simulation<'a> {
             outside_weight: (self.scenario.utility.outside as f32).exp(),
             fandoms: &self.fandom_day,
             media: media_today(self.scenario, self.world, day, released),
+            browse_positions: self.browse_positions.as_deref(),
         };
         let genres = self.scenario.genres.len();
         let chunk_size = self.chunk_size;
@@ -251,6 +254,39 @@ impl<'a> Simulation<'a> {
         self.market.record_day(day, &self.daily_streams);
         self.day += 1;
     }
+}
+
+/// A browse draw's top bits index [`browse_positions`]' table.
+const BROWSE_TABLE_SHIFT: u32 = 20;
+
+/// With position bias (`chart_browse_position_decay` > 0): for each of the 4,096 equal
+/// quantiles of a 32-bit draw, the chart position it picks, from the inverse of the
+/// distribution P(k) ∝ k^(−decay) over positions 1..=depth (taken at the quantile's
+/// midpoint). `None` for uniform browsing, which keeps the exact multiply-shift pick.
+fn browse_positions(scenario: &Scenario) -> Option<Vec<u8>> {
+    let l = &scenario.listening;
+    if l.chart_browse_position_decay == 0.0 {
+        return None;
+    }
+    let weights: Vec<f64> = (1..=l.chart_browse_depth)
+        .map(|k| f64::from(k).powf(-l.chart_browse_position_decay))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut cdf = Vec::with_capacity(weights.len());
+    let mut acc = 0.0;
+    for w in &weights {
+        acc += w / total;
+        cdf.push(acc);
+    }
+    let slots = 1usize << (32 - BROWSE_TABLE_SHIFT);
+    Some(
+        (0..slots)
+            .map(|i| {
+                let u = (i as f64 + 0.5) / slots as f64;
+                cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u8
+            })
+            .collect(),
+    )
 }
 
 /// For each genre, the index range of its tracks released in the new-release window.
@@ -366,6 +402,9 @@ struct DayShared<'s> {
     outside_weight: f32,
     fandoms: &'s FandomDay,
     media: Vec<MediaToday>,
+    /// Chart position (0-based) for each quantile of a browse draw, with position bias;
+    /// `None` for uniform browsing.
+    browse_positions: Option<&'s [u8]>,
 }
 
 impl DayShared<'_> {
@@ -452,9 +491,14 @@ impl DayShared<'_> {
         for _ in 0..listening.chart_picks {
             let draw = rng.next_u32();
             if browses && !chart.is_empty() {
-                let t = chart[((u64::from(draw) * chart.len() as u64) >> 32) as usize];
-                if !library_view.contains(t) && !choices.contains(t) {
-                    choices.push(t, Channel::Chart, common(t));
+                let at = match &self.browse_positions {
+                    None => ((u64::from(draw) * chart.len() as u64) >> 32) as usize,
+                    Some(table) => usize::from(table[(draw >> BROWSE_TABLE_SHIFT) as usize]),
+                };
+                if let Some(&t) = chart.get(at) {
+                    if !library_view.contains(t) && !choices.contains(t) {
+                        choices.push(t, Channel::Chart, common(t));
+                    }
                 }
             }
         }

@@ -267,7 +267,7 @@ fn with_named_releases(
                 .push(((artist.appeal + release.appeal) * half_sd) as f32);
             merged.taste.push(around(
                 &mut rng,
-                &centres[artist.genre.index()],
+                &centres[release.style.index()],
                 scenario.taste.track_spread,
             ));
             merged.release_day.push(release.day);

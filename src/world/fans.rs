@@ -2,8 +2,9 @@
 //!
 //! Fixed for a world, like the rest of a listener's identity. A listener belongs to at
 //! most one fandom: the first whose membership draw they pass, either from day 0 or from
-//! a day in the weeks after a media tie-in (the join day is exponential with the tie-in's
-//! half-life as its median, so new fans arrive as the film's buzz fades). Devotion is
+//! a day in the weeks after a media tie-in (the join day is uniform over the tie-in's
+//! ramp plus an exponential wait with its half-life as median, so new fans arrive while
+//! the film's buzz builds and fades). Devotion is
 //! Pareto with the fandom's tail index and mean 1 (FACTS.md: 2% of an artist's listeners
 //! make over 18% of its streams), capped at [`MAX_DEVOTION`] so one draw cannot dominate a
 //! small world.
@@ -58,10 +59,16 @@ impl Fans {
                 }
                 let later = scenario.tie_ins.iter().filter(|t| t.fandom == Some(f));
                 for tie in later {
-                    let (u, wait) = (rng.random::<f64>(), rng.random::<f64>());
+                    let (u, wait, ramp) = (
+                        rng.random::<f64>(),
+                        rng.random::<f64>(),
+                        rng.random::<f64>(),
+                    );
                     if tie.regions[region] && u < tie.new_members[region] {
-                        // Exponential wait whose median is the half-life.
-                        let days = -tie.half_life_days * (1.0 - wait).log2();
+                        // Uniform over the ramp, then an exponential wait whose median is
+                        // the half-life.
+                        let days = f64::from(tie.ramp_days) * ramp
+                            - tie.half_life_days * (1.0 - wait).log2();
                         joined = Some((f, tie.day.saturating_add(days.min(1e6) as i32)));
                         break;
                     }
