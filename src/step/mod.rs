@@ -495,10 +495,11 @@ impl DayShared<'_> {
                     None => ((u64::from(draw) * chart.len() as u64) >> 32) as usize,
                     Some(table) => usize::from(table[(draw >> BROWSE_TABLE_SHIFT) as usize]),
                 };
-                if let Some(&t) = chart.get(at) {
-                    if !library_view.contains(t) && !choices.contains(t) {
-                        choices.push(t, Channel::Chart, common(t));
-                    }
+                if let Some(&t) = chart.get(at)
+                    && !library_view.contains(t)
+                    && !choices.contains(t)
+                {
+                    choices.push(t, Channel::Chart, common(t));
                 }
             }
         }
