@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use chartsim::batch::{BatchOutput, run_batch};
 use chartsim::output::{Manifest, check_replaceable, write_results};
-use chartsim::scenario::Scenario;
+use chartsim::scenario::{Override, Scenario};
 
 /// chartsim: what recommenders, fandoms and chart rules do to what a country hears.
 #[derive(Parser)]
@@ -57,6 +57,11 @@ struct RunArgs {
     /// No progress bar and no table.
     #[arg(long)]
     quiet: bool,
+    /// Change one scenario key, e.g. `--set fraud_filter.detection=0.5`,
+    /// `--set 'fandoms=[]'`, `--set listening.slate_size=5` (repeatable; array entries
+    /// by index, `fandoms[0].replays_per_day=10`; values are TOML).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
 }
 
 impl Cli {
@@ -91,13 +96,16 @@ impl Cli {
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
-    let (mut scenario, source) = match &args.scenario {
-        Some(path) => (Scenario::from_file(path)?, path.display().to_string()),
-        None => (
-            Scenario::default_scenario(),
-            "<built-in default>".to_owned(),
-        ),
-    };
+    let overrides = args
+        .set
+        .iter()
+        .map(|o| Override::parse(o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut scenario = Scenario::load_with(args.scenario.as_deref(), &overrides)?;
+    let source = args.scenario.as_ref().map_or_else(
+        || "<built-in default>".to_owned(),
+        |p| p.display().to_string(),
+    );
     if let Some(seed) = args.seed {
         scenario = scenario.with_seed(seed);
     }

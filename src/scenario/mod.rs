@@ -9,6 +9,7 @@ mod check;
 mod events;
 mod fandom;
 mod named;
+mod overrides;
 mod params;
 mod policies;
 pub mod raw;
@@ -21,6 +22,7 @@ use serde::Serialize;
 pub use events::{Switch, TieIn};
 pub use fandom::{Campaign, Fandom, FraudFilter, Mobilisation};
 pub use named::{NamedArtist, NamedRelease};
+pub use overrides::Override;
 pub use params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
 
 use crate::chart::RuleSet;
@@ -127,6 +129,37 @@ impl Scenario {
             message: e.to_string().trim_end().to_owned(),
         })?;
         validate::validate(raw, origin)
+    }
+
+    /// Reads a scenario file (or the built-in default when `path` is `None`), applies
+    /// `--set` overrides in order, then validates it as a file would be.
+    pub fn load_with(path: Option<&Path>, overrides: &[Override]) -> Result<Self> {
+        let (text, origin) = match path {
+            Some(path) => (
+                std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
+                    path: path.to_owned(),
+                    source,
+                })?,
+                path.display().to_string(),
+            ),
+            None => (
+                DEFAULT_SCENARIO_TOML.to_owned(),
+                "<built-in default>".to_owned(),
+            ),
+        };
+        if overrides.is_empty() {
+            return Self::from_toml_str(&text, &origin);
+        }
+        let parse_error = |e: toml::de::Error| Error::ParseScenario {
+            origin: origin.clone(),
+            message: e.to_string().trim_end().to_owned(),
+        };
+        let mut doc: toml::Table = text.parse().map_err(parse_error)?;
+        for o in overrides {
+            o.apply(&mut doc, &origin)?;
+        }
+        let raw: raw::RawScenario = toml::Value::Table(doc).try_into().map_err(parse_error)?;
+        validate::validate(raw, &origin)
     }
 
     /// Number of chart weeks simulated (complete weeks only).
