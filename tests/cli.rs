@@ -305,3 +305,72 @@ fn closed_stdout_is_not_an_error() {
     );
     assert_eq!(entries(&out), RESULT_FILES);
 }
+
+/// A named artist and two releases, appended to the tiny scenario by the story tests.
+const STORY: &str = r#"
+[[artists]]
+name = "Group"
+genre = "k-pop"
+
+[[releases]]
+title = "Lead"
+artist = "Group"
+day = 10
+"#;
+
+#[test]
+fn story_tables_refer_to_what_exists() {
+    let with = |extra: &str| format!("{}\n{STORY}\n{extra}", tiny_text());
+    assert_run_refuses(
+        &with("[[fandoms]]\nname = \"fans\"\nartist = \"Nobody\"\n"),
+        &["fandoms[0].artist", "Nobody", "\"Group\""],
+    );
+    assert_run_refuses(
+        &with("[[fandoms]]\nname = \"fans\"\nartist = \"Group\"\ndevotion_shape = 1.0\n"),
+        &["fandoms[0].devotion_shape", "greater than 1"],
+    );
+    assert_run_refuses(
+        &with("[[fandoms]]\nname = \"fans\"\nartist = \"Group\"\nmembership = { FR = 0.1 }\n"),
+        &["fandoms[0].membership.FR", "\"UK\""],
+    );
+    assert_run_refuses(
+        &with("[[tie_ins]]\nname = \"Film\"\nday = 20\nreleases = [\"Lead\", \"Missing\"]\n"),
+        &["tie_ins[0].releases[1]", "Missing"],
+    );
+    assert_run_refuses(
+        &with("[[switches]]\nday = 14\npolicy = \"content\"\nregion = \"UK\"\n"),
+        &["switches[0]", "either"],
+    );
+    assert_run_refuses(
+        &with("[[releases]]\ntitle = \"Lead\"\nartist = \"Group\"\nday = 3\n"),
+        &["releases[1].title", "duplicate"],
+    );
+    assert_run_refuses(
+        &format!(
+            "{}\n[[artists]]\nname = \"Solo\"\ngenre = \"pop\"\n",
+            tiny_text()
+        ),
+        &["artists[0].region", "global"],
+    );
+}
+
+#[test]
+fn set_overrides_a_key_and_bad_overrides_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_scenario(&tiny_path(), &out, &["--set", "listening.slate_size=-1"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["listening.slate_size"]);
+    assert_no_output(tmp.path(), &out);
+    run_scenario(&tiny_path(), &out, &["--set", "policies[7].name=x"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["policies[7]", "past the end"]);
+    run_scenario(
+        &tiny_path(),
+        &out,
+        &["--set", "replicates=1", "--set", "days=21"],
+    )
+    .assert_success();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"replicates\": 1") && manifest.contains("\"days\": 21"));
+}

@@ -204,3 +204,113 @@ impl FandomDay {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::World;
+
+    const STORY: &str = r#"
+[[artists]]
+name = "Group"
+genre = "k-pop"
+
+[[releases]]
+title = "Lead"
+artist = "Group"
+day = 10
+
+[[releases]]
+title = "B-side"
+artist = "Group"
+day = 10
+
+[[releases]]
+title = "Later"
+artist = "Group"
+day = 40
+
+[[fandoms]]
+name = "fans"
+artist = "Group"
+membership = { KR = 0.5 }
+focus = ["Lead"]
+focus_share = 0.6
+
+[fandoms.mobilisation]
+base = 0.1
+release = 0.4
+chart_push = 0.2
+fade_half_life_days = 5
+
+[[fandoms.campaigns]]
+day = 20
+days = 3
+intensity = 0.3
+"#;
+
+    fn prepared(day: i32, contention: bool) -> (Scenario, FandomDay) {
+        let text =
+            crate::scenario::DEFAULT_SCENARIO_TOML.replace("listeners = 30_000", "listeners = 300");
+        let scenario = Scenario::from_toml_str(&format!("{text}\n{STORY}"), "test").expect("valid");
+        let world = World::generate(&scenario, SeedKey::root(3));
+        let mut fandoms = FandomDay::default();
+        fandoms.prepare(&scenario, &world, day, &[contention], SeedKey::root(4));
+        (scenario, fandoms)
+    }
+
+    #[test]
+    fn mobilisation_adds_release_campaign_and_chart_boosts_by_hand() {
+        // Day 5: nothing out yet → no targets, base level only.
+        let (_, f) = prepared(5, false);
+        assert!(f.fandoms[0].targets.is_empty());
+        assert!((f.fandoms[0].mobilisation - 0.1).abs() < 1e-6);
+        // Day 15: two releases 5 days old (one half-life): 0.1 + 2 · 0.4 · 0.5 = 0.5.
+        let (_, f) = prepared(15, false);
+        assert!((f.fandoms[0].mobilisation - 0.5).abs() < 1e-6);
+        // Day 21, in the campaign, target in contention:
+        // 0.1 + 2 · 0.4 · 2^(−11/5) + 0.3 + 0.2 = 0.6 + 0.8 · 0.2176 = 0.7741.
+        let (_, f) = prepared(21, true);
+        assert!((f.fandoms[0].mobilisation - 0.77411).abs() < 1e-4);
+        // Day 24: the campaign ended on day 22 (last day), fading from day 23:
+        // 0.1 + 0.8 · 2^(−14/5) + 0.3 · 2^(−2/5) = 0.1 + 0.11488 + 0.22736 = 0.44224.
+        let (_, f) = prepared(24, false);
+        assert!((f.fandoms[0].mobilisation - 0.44224).abs() < 1e-4);
+        // Capped at 1.
+        let (_, f) = prepared(40, true);
+        assert!(f.fandoms[0].mobilisation <= 1.0);
+    }
+
+    #[test]
+    fn replays_split_between_focus_and_other_tracks_as_declared() {
+        // Day 50, all three out: Lead (focus) 0.6, B-side and Later 0.2 each.
+        let (scenario, f) = prepared(50, false);
+        let plan = ReplayPlan {
+            fandom: 0,
+            replays: 100_000,
+            mix: 0,
+            accounts: 4,
+        };
+        let mut rng = SeedKey::root(9).rng();
+        let mut by_slot = [0u32; 3];
+        let mut by_account = [0u32; 4];
+        f.replays(
+            &plan,
+            &mut rng,
+            &mut Vec::new(),
+            |_, slot, account, n, flagged| {
+                assert!(!flagged, "no fraud filter");
+                by_slot[slot as usize] += n;
+                by_account[account] += n;
+            },
+        );
+        assert_eq!(by_slot.iter().sum::<u32>(), 100_000);
+        let share = |s: usize| f64::from(by_slot[s]) / 100_000.0;
+        // binomial sd √(0.6 · 0.4 / 100,000) ≈ 0.0015
+        assert!((share(0) - 0.6).abs() < 0.01, "{}", share(0));
+        assert!((share(1) - 0.2).abs() < 0.01 && (share(2) - 0.2).abs() < 0.01);
+        // round robin over 4 accounts: 25,000 each
+        assert_eq!(by_account, [25_000; 4]);
+        assert_eq!(scenario.releases[0].title, "Lead");
+    }
+}

@@ -602,3 +602,27 @@ impl DayShared<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_biased_browsing_follows_one_over_position() {
+        let mut scenario = Scenario::default_scenario();
+        assert_eq!(browse_positions(&scenario), None, "uniform by default");
+        scenario.listening.chart_browse_depth = 3;
+        scenario.listening.chart_browse_position_decay = 1.0;
+        let table = browse_positions(&scenario).expect("a table");
+        // P ∝ 1, 1/2, 1/3 → 6/11, 3/11, 2/11 of 4,096 slots (± one slot at each boundary)
+        let count = |k: u8| table.iter().filter(|&&p| p == k).count() as f64;
+        for (k, p) in [(0, 6.0 / 11.0), (1, 3.0 / 11.0), (2, 2.0 / 11.0)] {
+            assert!(
+                (count(k) - p * 4_096.0).abs() <= 1.0,
+                "position {k}: {}",
+                count(k)
+            );
+        }
+        assert!(table.windows(2).all(|w| w[0] <= w[1]));
+    }
+}

@@ -304,3 +304,74 @@ pub(crate) fn pick(cdf: &[f64], rng: &mut SimRng) -> usize {
     let u = rng.random::<f64>() * total;
     cdf.partition_point(|&c| c <= u).min(cdf.len() - 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rng::SeedKey;
+    use crate::scenario::Scenario;
+    use crate::world::World;
+
+    fn world(extra: &str) -> (Scenario, World) {
+        let text =
+            crate::scenario::DEFAULT_SCENARIO_TOML.replace("listeners = 30_000", "listeners = 100");
+        let scenario = Scenario::from_toml_str(&format!("{text}\n{extra}"), "test").expect("valid");
+        let world = World::generate(&scenario, SeedKey::root(5));
+        (scenario, world)
+    }
+
+    #[test]
+    fn named_releases_join_the_catalogue_in_release_order_without_moving_the_rest() {
+        let (plain_scenario, plain) = world("");
+        let (scenario, named) = world(
+            r#"
+[[artists]]
+name = "Group"
+genre = "k-pop"
+appeal = 2.0
+
+[[releases]]
+title = "Summer"
+artist = "Group"
+day = 100
+appeal = 1.0
+style = "pop"
+
+[[releases]]
+title = "Old Carol"
+artist = "Group"
+day = -50
+christmas = true
+"#,
+        );
+        let (a, b) = (&plain.catalogue, &named.catalogue);
+        assert_eq!(b.len(), a.len() + 2);
+        assert_eq!(b.artists.region.len(), a.artists.region.len() + 1);
+        let days = &b.tracks.release_day;
+        assert!(
+            days.windows(2).all(|w| w[0] <= w[1]),
+            "still in release order"
+        );
+        let [summer, carol] = [b.named[0].index(), b.named[1].index()];
+        assert_eq!((days[summer], days[carol]), (100, -50));
+        // after every generated track of its day, before the next day's
+        assert!(days[summer - 1] <= 100);
+        assert!(days[summer + 1] > 100);
+        assert!(b.tracks.christmas[carol] && !b.tracks.christmas[summer]);
+        let group = b.named_artist(&scenario, 0);
+        assert_eq!(b.tracks.artist[summer], group);
+        // appeal: (artist 2 + track 1) standard deviations of a half-variance component
+        let half_sd = scenario.catalogue.appeal_sd / std::f64::consts::SQRT_2;
+        assert!((f64::from(b.tracks.appeal[summer]) - 3.0 * half_sd).abs() < 1e-6);
+        // the generated tracks are the same, in the same order
+        let generated: Vec<usize> = (0..b.len())
+            .filter(|&t| t != summer && t != carol)
+            .collect();
+        assert_eq!(generated.len(), a.len());
+        for (i, &t) in generated.iter().enumerate() {
+            assert_eq!(b.tracks.appeal[t], a.tracks.appeal[i]);
+            assert_eq!(b.tracks.release_day[t], a.tracks.release_day[i]);
+        }
+        assert_eq!(plain_scenario.releases.len(), 0);
+        assert!(b.christmas.contains(&b.named[1]));
+    }
+}
