@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use chartsim::plot::{PlotKind, ResultData};
-use common::{chartsim, run_tiny, tiny};
+use common::{Table, chartsim, run_scenario, run_tiny, tiny, tiny_text, write_file};
 use plotters::prelude::*;
 
 /// The five data files `chartsim plot` reads.
@@ -328,4 +328,44 @@ fn empty_tables_draw_no_data_messages_instead_of_failing() {
         let svg = std::fs::read_to_string(dir.join(format!("plots/{stem}.svg"))).unwrap();
         assert!(svg.contains("no data"), "{stem}.svg says no data");
     }
+}
+
+#[test]
+fn report_lists_named_releases_with_their_weeks_at_no1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[[artists]]\nname = \"Group\"\ngenre = \"k-pop\"\nappeal = 3.0\n\n\
+         [[releases]]\ntitle = \"Big Song\"\nartist = \"Group\"\nday = 0\nappeal = 3.0\n",
+        tiny_text()
+    );
+    let scenario = write_file(tmp.path(), "named.toml", &text);
+    let out = tmp.path().join("out");
+    run_scenario(&scenario, &out, &[]).assert_success();
+    // Expected from charts.csv: KR headline chart, replicate 0, baseline policy.
+    let charts = Table::read(&out, "charts.csv");
+    let [rep, pol, region, title, headline, rank] =
+        ["replicate", "policy", "region", "title", "headline", "rank"].map(|c| charts.col(c));
+    let rows: Vec<_> = charts
+        .rows
+        .iter()
+        .filter(|r| &r[rep] == "0" && &r[pol] == tiny::POLICIES[0] && &r[region] == "KR")
+        .filter(|r| &r[title] == "Big Song" && &r[headline] == "true")
+        .collect();
+    assert!(!rows.is_empty(), "the named song charts in KR");
+    let at_no1 = rows.iter().filter(|r| &r[rank] == "1").count();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"named\">"));
+    let row = html
+        .lines()
+        .find(|l| l.starts_with("<tr><td>KR</td><td>Big Song</td>"))
+        .expect("a KR row for the song");
+    let cells: Vec<&str> = row
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(cells[4], at_no1.to_string(), "weeks at No. 1 in {row}");
+    // the tiny scenario without named releases has no such section
+    let plain = std::fs::read_to_string(tiny_results(tmp.path()).join("report.html")).unwrap();
+    assert!(!plain.contains("<section id=\"named\">"));
 }

@@ -200,6 +200,7 @@ mod tests {
             rules: "uk".into(),
             positions: vec![(0, 1, 7), (0, 11, 8), (1, 12, 8), (1, 10, 9), (1, 2, 7)],
             no1s: Vec::new(),
+            named: Vec::new(),
         };
         let got = top10_trajectories(&chart);
         assert_eq!(got, vec![(7, vec![(0, 1), (1, 2)]), (9, vec![(1, 10)])]);

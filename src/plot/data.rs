@@ -132,6 +132,23 @@ pub struct RegionChart {
     /// appearance (the headline first), with week → No. 1 track of replicate 0 under the
     /// baseline policy (weeks with an empty chart are absent).
     pub no1s: Vec<(String, BTreeMap<u32, u32>)>,
+    /// Headline-chart entries of named releases (replicate 0, baseline), in file order.
+    pub named: Vec<NamedEntry>,
+}
+
+/// A named release's position on a headline chart in one week.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NamedEntry {
+    /// Title.
+    pub title: String,
+    /// Chart week.
+    pub week: u32,
+    /// Position.
+    pub rank: u32,
+    /// Chart units.
+    pub units: f64,
+    /// Units from organised replay.
+    pub organised: f64,
 }
 
 impl RegionChart {
@@ -380,7 +397,19 @@ fn read_summary(path: &Path) -> Result<Vec<SummaryEntry>, PlotError> {
 
 fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>, PlotError> {
     let mut reader = open_csv(path)?;
-    let [replicate, policy, region, rules, week, rank, track] = columns(
+    let [
+        replicate,
+        policy,
+        region,
+        rules,
+        week,
+        rank,
+        track,
+        title,
+        headline,
+        units,
+        organised,
+    ] = columns(
         &mut reader,
         path,
         [
@@ -391,6 +420,10 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
             "week",
             "rank",
             "track",
+            "title",
+            "headline",
+            "units",
+            "organised_units",
         ],
     )?;
     let baseline = scenario.policies.first().map(|p| p.name.as_bytes());
@@ -430,6 +463,18 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
         );
         if k == 1 {
             chart.no1s[ki].1.insert(w, t);
+        }
+        let name = cells.text(title)?;
+        if !name.is_empty() && cells.text(headline)? == "true" {
+            let units: f64 = cells.number(units)?;
+            let organised: f64 = cells.number(organised)?;
+            chart.named.push(NamedEntry {
+                title: name.to_owned(),
+                week: w,
+                rank: k,
+                units,
+                organised,
+            });
         }
         if ki == 0 {
             chart.positions.push((w, k, t));

@@ -257,6 +257,7 @@ mod tests {
                 ("uk".into(), BTreeMap::from([(0, 9), (1, 9), (2, 4)])),
                 ("raw".into(), BTreeMap::from([(0, 5), (1, 9), (3, 4)])),
             ],
+            named: Vec::new(),
         };
         assert_eq!(
             no1_tracks(&chart),

@@ -178,6 +178,64 @@ fn no1_table(html: &mut String, data: &ResultData) {
     let _ = writeln!(html, "</table>");
 }
 
+/// Named releases on each region's headline chart (replicate 0, baseline policy): peak,
+/// weeks at No. 1 and in how many separate spells, weeks in the Top 10, and the share of
+/// their chart units that came from organised fandom replay.
+fn named_section(html: &mut String, data: &ResultData) {
+    if data.charts.iter().all(|c| c.named.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        html,
+        "<section id=\"named\"><h2>Named releases on the headline charts</h2>\
+         <p>Replicate 0, policy {}. Spells are separate runs of consecutive weeks at No. 1.</p>\
+         <table id=\"named-releases\"><tr><th>region</th><th>title</th><th>first charted \
+         (week)</th><th>peak</th><th>weeks at No. 1</th><th>spells at No. 1</th>\
+         <th>weeks in Top 10</th><th>units from organised replay</th></tr>",
+        esc(data.baseline())
+    );
+    for chart in &data.charts {
+        let mut titles: Vec<&str> = Vec::new();
+        for e in &chart.named {
+            if !titles.contains(&e.title.as_str()) {
+                titles.push(&e.title);
+            }
+        }
+        for title in titles {
+            let entries: Vec<_> = chart.named.iter().filter(|e| e.title == title).collect();
+            let no1: Vec<u32> = entries
+                .iter()
+                .filter(|e| e.rank == 1)
+                .map(|e| e.week)
+                .collect();
+            let spells = no1
+                .iter()
+                .enumerate()
+                .filter(|&(i, &w)| i == 0 || no1[i - 1] + 1 != w)
+                .count();
+            let units: f64 = entries.iter().map(|e| e.units).sum();
+            let organised: f64 = entries.iter().map(|e| e.organised).sum();
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{spells}</td>\
+                 <td>{}</td><td>{:.1}%</td></tr>",
+                esc(&chart.region),
+                esc(title),
+                entries.iter().map(|e| e.week).min().unwrap_or(0),
+                entries.iter().map(|e| e.rank).min().unwrap_or(0),
+                no1.len(),
+                entries.iter().filter(|e| e.rank <= 10).count(),
+                if units > 0.0 {
+                    100.0 * organised / units
+                } else {
+                    0.0
+                }
+            );
+        }
+    }
+    let _ = writeln!(html, "</table></section>");
+}
+
 fn fmt(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => {
@@ -340,6 +398,7 @@ pub fn render_html(data: &ResultData, plots: &[WrittenPlot]) -> String {
     );
     scenario_section(&mut html, data);
     table_section(&mut html, data);
+    named_section(&mut html, data);
     let _ = writeln!(html, "<section id=\"plots\"><h2>Plots</h2>");
     for plot in plots {
         let stem = plot.kind.stem();
