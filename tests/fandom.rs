@@ -222,3 +222,44 @@ fn a_chart_rule_switch_moves_the_headline_from_its_week_on() {
         assert_eq!(c.headline, c.week >= 26, "week {}", c.week);
     }
 }
+
+#[test]
+fn the_golden_shape_a_summer_no1_and_a_christmas_challenge() {
+    let b = baseline();
+    for run in &b.runs {
+        let uk: Vec<&ChartRow> = run
+            .charts
+            .iter()
+            .filter(|c| c.region == "UK" && c.rules == "uk" && c.rank == 1)
+            .collect();
+        let golden: Vec<u32> = uk
+            .iter()
+            .filter(|c| c.title == "Golden")
+            .map(|c| c.week)
+            .collect();
+        assert!(
+            !golden.is_empty(),
+            "replicate {}: the lead single reaches UK No. 1",
+            run.replicate
+        );
+        // Not before the film (premiere day 169, week 24) and first in the summer.
+        assert!(
+            golden[0] > 24 && golden[0] < 40,
+            "first week at No. 1: {}",
+            golden[0]
+        );
+        // Christmas songs take the last chart week of the year.
+        let christmas: Vec<u32> = run
+            .tracks
+            .iter()
+            .filter(|t| t.region == "all" && t.christmas)
+            .map(|t| t.track)
+            .collect();
+        let last = uk.iter().find(|c| c.week == 51).expect("a week-51 No. 1");
+        assert!(
+            christmas.contains(&last.track),
+            "replicate {}: week 51 No. 1 is a Christmas song",
+            run.replicate
+        );
+    }
+}
