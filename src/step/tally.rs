@@ -8,6 +8,7 @@
 //! depend on how many threads ran or in which order chunks finished.
 
 use crate::chart::RuleSet;
+use crate::policy::SlateStats;
 
 /// Where a stream came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +124,8 @@ pub struct Tally {
     counted: Vec<u32>,
     /// Streams by channel, choice occasions and outside choices per region.
     pub channels: ChannelCounts,
+    /// What the slates showed.
+    pub slates: SlateStats,
 }
 
 impl Tally {
@@ -134,6 +137,7 @@ impl Tally {
             caps: caps.values().to_vec(),
             counted: vec![0; caps.len() * 2 * n_regions * n_tracks],
             channels: ChannelCounts::new(n_regions),
+            slates: SlateStats::new(n_regions, n_tracks),
         }
     }
 
@@ -174,12 +178,14 @@ impl Tally {
             }
         }
         self.channels.add(&chunk.channels);
+        self.slates.add(&chunk.slates);
     }
 
     /// Sets every counter to zero, keeping the allocation.
     pub fn clear(&mut self) {
         self.counted.fill(0);
         self.channels.clear();
+        self.slates.clear();
     }
 }
 
@@ -193,6 +199,8 @@ pub struct ChunkTally {
     cells: Vec<u32>,
     /// Streams by channel, choice occasions and outside choices per region.
     pub channels: ChannelCounts,
+    /// What the slates showed.
+    pub slates: SlateStats,
 }
 
 impl ChunkTally {
@@ -205,6 +213,7 @@ impl ChunkTally {
             cell,
             cells: vec![0; n_regions * n_tracks * cell],
             channels: ChannelCounts::new(n_regions),
+            slates: SlateStats::new(n_regions, n_tracks),
         }
     }
 
@@ -232,6 +241,7 @@ impl ChunkTally {
     pub fn clear(&mut self) {
         self.cells.fill(0);
         self.channels.clear();
+        self.slates.clear();
     }
 }
 
