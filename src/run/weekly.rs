@@ -150,6 +150,12 @@ pub fn week_row(
         chart_new_entries: None,
         chart_mean_tenure_weeks: None,
         chart_acr_share: None,
+        local_share_recommendations: None,
+        slate_miscalibration: None,
+        slate_diversity: None,
+        consumption_overlap: None,
+        catalogue_recommended_share: None,
+        mean_realised_utility: None,
     }
 }
 
