@@ -48,7 +48,40 @@ pub fn rank_relevance(candidates: &mut [Candidate]) {
 
 /// Sorts best first: score descending, ties to the lower track id (deterministic).
 pub fn sort_best_first(candidates: &mut [Candidate]) {
-    candidates.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.track.cmp(&b.track)));
+    const STACK: usize = 256;
+    if candidates.len() > STACK {
+        candidates.sort_unstable_by_key(|c| sort_key(c.score, c.track.0));
+        return;
+    }
+    // Keys computed once and sorted as integers (a slate's list is short: on the stack).
+    let mut keys = [0u64; STACK];
+    let keys = &mut keys[..candidates.len()];
+    for (k, c) in keys.iter_mut().zip(candidates.iter()) {
+        *k = sort_key(c.score, c.track.0);
+    }
+    keys.sort_unstable();
+    for (c, &k) in candidates.iter_mut().zip(keys.iter()) {
+        let ordered = !((k >> 32) as u32);
+        let bits = if ordered >> 31 == 1 {
+            ordered & !(1 << 31)
+        } else {
+            !ordered
+        };
+        *c = Candidate::new(TrackId(k as u32), f32::from_bits(bits));
+    }
+}
+
+/// One integer key per candidate: the score's bits mapped to an unsigned order (the order
+/// of `f32::total_cmp`), inverted for descending, then the track id.
+#[inline]
+fn sort_key(score: f32, track: u32) -> u64 {
+    let bits = score.to_bits();
+    let ordered = if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    };
+    (u64::from(!ordered) << 32) | u64::from(track)
 }
 
 /// Buffers reused by every slate a worker fills (one per parallel chunk).
@@ -59,7 +92,7 @@ pub struct SlateScratch {
     /// Tracks drawn from candidate pools, before scoring.
     pub(super) extra: Vec<u32>,
     /// Scorer-specific per-slate state (collaborative score sums; content sort keys).
-    pub(super) accum: Vec<(u32, f32)>,
+    pub(super) cf: super::scorers::collaborative::LibraryScores,
     pub(super) keys: Vec<u64>,
     /// The organic slate while paid slots are mixed in.
     pub(super) extra_tracks: Vec<TrackId>,
@@ -114,5 +147,23 @@ mod tests {
         let mut list = [c(9, 0.5), c(3, 0.5), c(4, 0.9)];
         sort_best_first(&mut list);
         assert_eq!(list.map(|c| c.track.0), [4, 3, 9]);
+    }
+
+    #[test]
+    fn sort_orders_negative_scores_too() {
+        let mut list = [
+            c(1, -2.0),
+            c(2, 0.0),
+            c(3, -0.5),
+            c(4, 3.0),
+            c(5, f32::NEG_INFINITY),
+        ];
+        sort_best_first(&mut list);
+        assert_eq!(list.map(|c| c.track.0), [4, 2, 3, 1, 5]);
+        // Scores survive the round trip through the keys.
+        assert_eq!(
+            list.map(|c| c.score),
+            [3.0, 0.0, -0.5, -2.0, f32::NEG_INFINITY]
+        );
     }
 }

@@ -271,17 +271,21 @@ impl Recommender {
         self.scorer
             .candidates(&ctx, request, size * POOL_PER_SLOT, rng, scratch, slate);
         slate.clear();
-        // Drop library tracks and repeats a custom scorer may have proposed.
+        // Drop library tracks and repeats (a custom scorer may propose them), then add the
+        // pools' tracks; a hashed 128-bit mask answers most "already listed?" questions.
+        let bit = |t: u32| 1u128 << (t.wrapping_mul(0x9E37_79B1) >> 25);
+        let listed = |mask: u128, list: &[Candidate], t: u32| {
+            mask & bit(t) != 0 && list.iter().any(|c| c.track.0 == t)
+        };
+        let mut mask = 0u128;
         let mut kept = 0;
         for i in 0..scratch.candidates.len() {
             let c = scratch.candidates[i];
-            if !request.library.contains(c.track.0)
-                && !scratch.candidates[..kept]
-                    .iter()
-                    .any(|k| k.track == c.track)
-            {
+            let t = c.track.0;
+            if !request.library.contains(t) && !listed(mask, &scratch.candidates[..kept], t) {
                 scratch.candidates[kept] = c;
                 kept += 1;
+                mask |= bit(t);
             }
         }
         scratch.candidates.truncate(kept);
@@ -292,11 +296,12 @@ impl Recommender {
         }
         for k in 0..scratch.extra.len() {
             let t = scratch.extra[k];
-            if request.library.contains(t) || scratch.candidates.iter().any(|c| c.track.0 == t) {
+            if request.library.contains(t) || listed(mask, &scratch.candidates, t) {
                 continue;
             }
-            let score = self.scorer.score(&ctx, request, &scratch.accum, TrackId(t));
+            let score = self.scorer.score(&ctx, request, &scratch.cf, TrackId(t));
             scratch.candidates.push(Candidate::new(TrackId(t), score));
+            mask |= bit(t);
         }
         candidate::rank_relevance(&mut scratch.candidates);
         for rule in &self.rules {

@@ -132,33 +132,110 @@ impl ItemNeighbours {
         out
     }
 
-    /// Sums the similarities of every neighbour of `library` into `accum` as (track, score),
-    /// one entry per track, tracks in the library left out; sorted best first (ties: lower
-    /// id).
-    pub fn score_library(&self, library: &[u32], accum: &mut Vec<(u32, f32)>) {
-        accum.clear();
+    /// Scores every neighbour of `library` into `scores`: score(j) = Σ_{i ∈ library} s(i, j),
+    /// tracks in the library left out, the `best` highest ranked (see [`LibraryScores`]).
+    pub fn score_library(&self, library: &[u32], best: usize, scores: &mut LibraryScores) {
+        let n = library.len() + library.iter().map(|&i| self.of(i).len()).sum::<usize>();
+        scores.reset(n);
+        // Library tracks go in first at −∞, which no sum can lift. Additions happen in
+        // library then neighbour order, so each sum is reproducible.
         for &i in library {
-            accum.extend_from_slice(self.of(i));
+            scores.add(i, f32::NEG_INFINITY);
         }
-        accum.sort_unstable_by_key(|&(j, _)| j);
-        // Merge each track's run into one sum (the sort is deterministic for a given input,
-        // so the summation order, and the float result, is too).
-        let mut w = 0;
-        let mut r = 0;
-        while r < accum.len() {
-            let j = accum[r].0;
-            let mut s = 0.0;
-            while r < accum.len() && accum[r].0 == j {
-                s += accum[r].1;
-                r += 1;
-            }
-            if !library.contains(&j) {
-                accum[w] = (j, s);
-                w += 1;
+        for &i in library {
+            for &(j, s) in self.of(i) {
+                scores.add(j, s);
             }
         }
-        accum.truncate(w);
-        accum.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scores.rank(best);
+    }
+}
+
+/// One slate's collaborative scores: sums gathered in an open-addressing table (reused
+/// from slate to slate, so nothing allocates), then the best ranked by one partial sort of
+/// integer keys. Cost linear in library size × neighbours.
+#[derive(Clone, Debug, Default)]
+pub struct LibraryScores {
+    sums: Vec<(u32, f32)>,
+    slots: Vec<u32>,
+    bits: u32,
+    ranked: Vec<u64>,
+    best: usize,
+}
+
+impl LibraryScores {
+    const EMPTY: u32 = u32::MAX;
+
+    fn reset(&mut self, entries: usize) {
+        self.sums.clear();
+        self.bits = (2 * entries).max(16).next_power_of_two().trailing_zeros();
+        self.slots.clear();
+        self.slots.resize(1 << self.bits, Self::EMPTY);
+    }
+
+    #[inline]
+    fn slot(&self, track: u32) -> usize {
+        (track.wrapping_mul(0x9E37_79B1) >> (32 - self.bits)) as usize
+    }
+
+    #[inline]
+    fn add(&mut self, track: u32, s: f32) {
+        let mask = self.slots.len() - 1;
+        let mut h = self.slot(track);
+        loop {
+            let slot = self.slots[h];
+            if slot == Self::EMPTY {
+                self.slots[h] = self.sums.len() as u32;
+                self.sums.push((track, s));
+                return;
+            }
+            let entry = &mut self.sums[slot as usize];
+            if entry.0 == track {
+                entry.1 += s;
+                return;
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
+    /// Ranks the scored tracks: key = (descending score, ascending id) packed in a `u64`
+    /// (similarities are positive, so their bits order like the numbers).
+    fn rank(&mut self, best: usize) {
+        self.ranked.clear();
+        self.ranked.extend(
+            self.sums
+                .iter()
+                .filter(|(_, s)| *s > 0.0 && s.is_finite())
+                .map(|&(j, s)| (u64::from(u32::MAX - s.to_bits()) << 32) | u64::from(j)),
+        );
+        if self.ranked.len() > best && best > 0 {
+            self.ranked.select_nth_unstable(best - 1);
+        }
+        self.best = best.min(self.ranked.len());
+        self.ranked[..self.best].sort_unstable();
+    }
+
+    /// The best tracks, best first, as (track, score).
+    pub fn top(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.ranked[..self.best]
+            .iter()
+            .map(|&k| (k as u32, f32::from_bits(u32::MAX - (k >> 32) as u32)))
+    }
+
+    /// Any track's score (0 if no neighbour of the library; −∞ for a library track).
+    pub fn get(&self, track: u32) -> f32 {
+        if self.slots.is_empty() {
+            return 0.0;
+        }
+        let mask = self.slots.len() - 1;
+        let mut h = self.slot(track);
+        loop {
+            match self.slots[h] {
+                Self::EMPTY => return 0.0,
+                slot if self.sums[slot as usize].0 == track => return self.sums[slot as usize].1,
+                _ => h = (h + 1) & mask,
+            }
+        }
     }
 }
 
@@ -208,18 +285,14 @@ impl CollaborativeDay {
         &self,
         request: &SlateRequest,
         n: usize,
-        accum: &mut Vec<(u32, f32)>,
+        scores: &mut LibraryScores,
         out: &mut Vec<Candidate>,
         pad: &mut Vec<TrackId>,
     ) {
-        self.model.score_library(request.library.tracks(), accum);
+        self.model
+            .score_library(request.library.tracks(), n, scores);
         let start = out.len();
-        out.extend(
-            accum
-                .iter()
-                .take(n)
-                .map(|&(j, s)| Candidate::new(TrackId(j), s)),
-        );
+        out.extend(scores.top().map(|(j, s)| Candidate::new(TrackId(j), s)));
         if out.len() - start < n {
             pad.clear();
             self.fallback.fill(request, n, pad);
@@ -235,9 +308,9 @@ impl CollaborativeDay {
         }
     }
 
-    /// Any track's score, from the sums `candidates` left in `accum`.
-    pub(crate) fn score(accum: &[(u32, f32)], track: TrackId) -> f32 {
-        accum.iter().find(|x| x.0 == track.0).map_or(0.0, |x| x.1)
+    /// Any track's score, from the sums `candidates` left in `scores`.
+    pub(crate) fn score(scores: &LibraryScores, track: TrackId) -> f32 {
+        scores.get(track.0).max(0.0)
     }
 }
 
@@ -274,10 +347,18 @@ mod tests {
             Similarity::Cooccurrence,
             10,
         );
-        let mut accum = Vec::new();
+        let mut scores = LibraryScores::default();
         // Library {0, 3}: track 1 gets C(0,1) + C(3,1) = 2 + 1; track 2 gets C(0,2) = 1.
-        m.score_library(&[0, 3], &mut accum);
-        assert_eq!(accum, vec![(1, 3.0), (2, 1.0)]);
+        m.score_library(&[0, 3], 2, &mut scores);
+        assert_eq!(scores.top().collect::<Vec<_>>(), vec![(1, 3.0), (2, 1.0)]);
+        assert_eq!(
+            (scores.get(1), scores.get(2), scores.get(3)),
+            (3.0, 1.0, f32::NEG_INFINITY)
+        );
+        assert_eq!(scores.get(99), 0.0, "a track no neighbour list holds");
+        // Asked for the best one only.
+        m.score_library(&[0, 3], 1, &mut scores);
+        assert_eq!(scores.top().collect::<Vec<_>>(), vec![(1, 3.0)]);
     }
 
     #[test]

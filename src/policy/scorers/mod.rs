@@ -102,7 +102,7 @@ impl ScorerDay {
             Self::Collaborative(day) => {
                 let mut candidates = std::mem::take(&mut scratch.candidates);
                 candidates.clear();
-                day.candidates(request, size, &mut scratch.accum, &mut candidates, slate);
+                day.candidates(request, size, &mut scratch.cf, &mut candidates, slate);
                 slate.clear();
                 slate.extend(candidates.iter().map(|c| c.track));
                 scratch.candidates = candidates;
@@ -137,7 +137,7 @@ impl ScorerDay {
             Self::Content(day) => {
                 day.candidates(ctx.world, request, n, rng, &mut scratch.keys, out);
             }
-            Self::Collaborative(day) => day.candidates(request, n, &mut scratch.accum, out, spare),
+            Self::Collaborative(day) => day.candidates(request, n, &mut scratch.cf, out, spare),
             Self::Editorial(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|t| {
                 day.score(request, t)
             }),
@@ -150,14 +150,14 @@ impl ScorerDay {
         &self,
         ctx: &SlateContext,
         request: &SlateRequest,
-        accum: &[(u32, f32)],
+        cf: &collaborative::LibraryScores,
         track: TrackId,
     ) -> f32 {
         match self {
             Self::Random(_) => 0.0,
             Self::Popularity(day) => day.score(request, track),
             Self::Content(_) => content::ContentDay::score(ctx.world, request, track),
-            Self::Collaborative(_) => collaborative::CollaborativeDay::score(accum, track),
+            Self::Collaborative(_) => collaborative::CollaborativeDay::score(cf, track),
             Self::Editorial(day) => day.score(request, track),
             Self::Custom(scorer) => scorer.score(ctx, request, track),
         }
