@@ -22,8 +22,9 @@ pub struct PopularityDay {
     rankings: Vec<Vec<TrackId>>,
     scratch: Vec<(u64, u32)>,
     growth: Vec<((i64, u64), u32)>,
-    /// Trending: the policy window as it stood on each of the last `w + 1` days.
-    history: Vec<Vec<u32>>,
+    /// Trending: the policy window as it stood on each of the last `w + 1` days (with the
+    /// day it was stored).
+    history: Vec<(i32, Vec<u32>)>,
     /// Every track's score per list (kept only when curation rules need any track's score).
     scores: Vec<f32>,
     keep_scores: bool,
@@ -55,7 +56,7 @@ impl PopularityDay {
             PopularityScope::Global => 1,
         };
         let previous = self.remember(ctx);
-        let previous = previous.map(|slot| &self.history[slot]);
+        let previous = previous.map(|slot| &self.history[slot].1);
         self.rankings.resize(lists, Vec::new());
         if self.keep_scores {
             self.scores.clear();
@@ -102,18 +103,21 @@ impl PopularityDay {
     }
 
     /// Trending only: stores today's window and returns the slot of the one from `w` days
-    /// ago (the window before last), if the run is that old.
+    /// ago (the window before last), if it was stored (the run is that old and that day
+    /// was prepared).
     fn remember(&mut self, ctx: &DayContext) -> Option<usize> {
         if self.scope != PopularityScope::Trending {
             return None;
         }
         let ring = self.window_days + 1;
-        self.history.resize(ring, Vec::new());
+        self.history.resize(ring, (i32::MIN, Vec::new()));
         let day = ctx.day.max(0) as usize;
         let slot = &mut self.history[day % ring];
-        slot.clear();
-        slot.extend_from_slice(ctx.window_streams);
-        (day >= self.window_days).then(|| (day - self.window_days) % ring)
+        slot.0 = ctx.day;
+        slot.1.clear();
+        slot.1.extend_from_slice(ctx.window_streams);
+        let before = (day >= self.window_days).then(|| (day - self.window_days) % ring)?;
+        (self.history[before].0 == ctx.day - self.window_days as i32).then_some(before)
     }
 
     fn list(&self, request: &SlateRequest) -> usize {
@@ -200,5 +204,63 @@ mod tests {
             items.iter().map(|x| x.1).collect::<Vec<_>>(),
             vec![1, 2, 0, 3]
         );
+    }
+
+    #[test]
+    fn trending_ranks_growth_against_the_window_before_last() {
+        use crate::ids::RegionId;
+        use crate::policy::LibraryView;
+        use crate::policy::curation::testkit::Kit;
+        let kit = Kit::new(&[Default::default(); 3]);
+        let world = &kit.world;
+        let (n, regions) = (world.catalogue.len(), world.listeners_by_region.len());
+        // Window of 2 days. Track 0: 100 streams in both windows; track 1: 10 then 60;
+        // track 2: 30 then 20.
+        let window = |a: u32, b: u32, c: u32| {
+            let mut w = vec![0u32; regions * n];
+            w[..3].copy_from_slice(&[a, b, c]);
+            w
+        };
+        fn ctx<'a>(world: &'a crate::world::World, day: i32, w: &'a [u32]) -> DayContext<'a> {
+            DayContext {
+                day,
+                released: 3,
+                window_streams: w,
+                recent_streams: w,
+                n_tracks: world.catalogue.len(),
+                n_regions: world.listeners_by_region.len(),
+                world,
+                slate_size: 3,
+                library_size: 0,
+                listeners: &[],
+            }
+        }
+        let (before, now) = (window(100, 10, 30), window(100, 60, 20));
+        let request = SlateRequest {
+            region: RegionId(0),
+            profile: &[0.0; 4],
+            library: LibraryView::new(&[]),
+            familiarity: &[],
+        };
+        let slate = |day: &PopularityDay| {
+            let mut s = Vec::new();
+            day.fill(&request, 3, &mut s);
+            s.iter().map(|t| t.0).collect::<Vec<_>>()
+        };
+        let mut trending = PopularityDay::new(PopularityScope::Trending, 2, true);
+        trending.prepare(&ctx(world, 5, &before), 3);
+        trending.prepare(&ctx(world, 6, &window(0, 0, 0)), 3);
+        trending.prepare(&ctx(world, 7, &now), 3);
+        // Growth: track 1 +50, track 0 0, track 2 −10.
+        assert_eq!(slate(&trending), vec![1, 0, 2]);
+        assert_eq!(trending.score(&request, TrackId(2)), -10.0);
+        // The same plays ranked by volume.
+        let mut regional = PopularityDay::new(PopularityScope::Regional, 2, false);
+        regional.prepare(&ctx(world, 7, &now), 3);
+        assert_eq!(slate(&regional), vec![0, 1, 2]);
+        // A day whose window before last was never prepared compares with nothing.
+        let mut fresh = PopularityDay::new(PopularityScope::Trending, 2, true);
+        fresh.prepare(&ctx(world, 7, &now), 3);
+        assert_eq!(slate(&fresh), vec![0, 1, 2]);
     }
 }
