@@ -114,6 +114,30 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
         name: "other_streams_per_account",
         read: |r| r.other_streams_per_account,
     },
+    WeeklyMetric {
+        name: "local_share_recommendations",
+        read: |r| r.local_share_recommendations,
+    },
+    WeeklyMetric {
+        name: "slate_miscalibration",
+        read: |r| r.slate_miscalibration,
+    },
+    WeeklyMetric {
+        name: "slate_diversity",
+        read: |r| r.slate_diversity,
+    },
+    WeeklyMetric {
+        name: "consumption_overlap",
+        read: |r| r.consumption_overlap,
+    },
+    WeeklyMetric {
+        name: "catalogue_recommended_share",
+        read: |r| r.catalogue_recommended_share,
+    },
+    WeeklyMetric {
+        name: "mean_realised_utility",
+        read: |r| r.mean_realised_utility,
+    },
 ];
 
 /// Run-level chart-run metrics (from the whole year's headline No. 1s).

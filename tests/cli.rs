@@ -71,8 +71,8 @@ fn genre_from_an_unknown_region_is_refused() {
 fn unknown_policy_scorer_is_refused() {
     // Policies in file order: popularity, content, random.
     assert_run_refuses(
-        &tiny_with(r#"scorer = "content""#, r#"scorer = "collaborative""#),
-        &["policies[1].scorer", "collaborative"],
+        &tiny_with(r#"scorer = "content""#, r#"scorer = "oracle""#),
+        &["policies[1].scorer", "oracle"],
     );
 }
 

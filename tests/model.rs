@@ -40,27 +40,21 @@ fn small(seed: u64, policies: Vec<PolicySpec>) -> Scenario {
 }
 
 fn random() -> PolicySpec {
-    PolicySpec {
-        name: "random".into(),
-        scorer: Scorer::Random,
-    }
+    PolicySpec::new("random", Scorer::Random)
 }
 
 fn popularity() -> PolicySpec {
-    PolicySpec {
-        name: "popularity".into(),
-        scorer: Scorer::Popularity {
+    PolicySpec::new(
+        "popularity",
+        Scorer::Popularity {
             scope: PopularityScope::Regional,
             window_days: 7,
         },
-    }
+    )
 }
 
 fn content() -> PolicySpec {
-    PolicySpec {
-        name: "content".into(),
-        scorer: Scorer::Content,
-    }
+    PolicySpec::new("content", Scorer::Content)
 }
 
 fn run(s: &Scenario) -> BatchOutput {

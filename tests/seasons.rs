@@ -37,13 +37,13 @@ fn christmas_songs_chart_in_december_and_leave_by_late_january() {
     s.catalogue.back_catalogue_tracks = 1_500;
     s.catalogue.new_tracks_per_week = 30;
     s.catalogue.christmas_share = 0.02; // about 30 Christmas songs
-    s.policies = vec![PolicySpec {
-        name: "popularity".into(),
-        scorer: Scorer::Popularity {
+    s.policies = vec![PolicySpec::new(
+        "popularity",
+        Scorer::Popularity {
             scope: PopularityScope::Regional,
             window_days: 7,
         },
-    }];
+    )];
     let by_week = christmas_entries_by_week(&s);
     let mean = |weeks: std::ops::Range<usize>| {
         let n = weeks.len() as f64;

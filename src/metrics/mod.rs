@@ -14,6 +14,9 @@
 //!   the market.
 //! - [`stats`]: mean and Student-t 95% confidence interval over replicates, and paired
 //!   differences against a baseline run on the same seeds.
+//! - [`recommendations`]: what slates look like and do: miscalibration (KL and
+//!   Jensen–Shannon divergence against the listener's history), intra-list diversity, and
+//!   consumption overlap with the most similar listener (Chaney et al. 2018).
 //! - [`chart_runs`]: weeks at No. 1, runs and spells, so that records such as "ten
 //!   non-consecutive weeks at No. 1" can be answered.
 //!
@@ -25,9 +28,13 @@
 pub mod chart_runs;
 pub mod concentration;
 pub mod diversity;
+pub mod recommendations;
 pub mod stats;
 
 pub use chart_runs::{No1Record, distinct_no1s, no1_records, weeks_at_no1_so_far};
 pub use concentration::{effective_number, gini, hhi, lorenz_curve, shannon_entropy, top_k_share};
 pub use diversity::{IndividualEntropy, genre_entropy, local_entry_share, share};
+pub use recommendations::{
+    intra_list_diversity, jaccard, js_divergence, kl_divergence, overlap_with_most_similar,
+};
 pub use stats::{MeanCi, mean_ci95, paired_differences};

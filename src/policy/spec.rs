@@ -1,6 +1,12 @@
-//! What a policy *is*, as a scenario declares it (no runtime state).
+//! What a policy *is*, as a scenario declares it (no runtime state): a scorer, optionally
+//! wrapped in paid promotion, and a list of curation rules applied in order.
 
-use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+use super::extend::{SlateRule, TrackScorer};
 
 /// Which plays a popularity recommender counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -10,32 +16,168 @@ pub enum PopularityScope {
     Global,
     /// Plays in the listener's own region.
     Regional,
+    /// Growth of plays in the listener's region: the last window against the one before.
+    Trending,
+}
+
+/// When a learned scorer refits its model to the plays observed so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Retrain {
+    /// Every day, before the day's slates.
+    Daily,
+    /// On the first day of every chart week (days 0, 7, 14, …).
+    Weekly,
+}
+
+/// How item-item co-occurrence counts become similarities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Similarity {
+    /// Raw co-occurrence: listeners who hold both tracks ("people who played this also
+    /// played"), the sales-based recommender of Fleder & Hosanagar (2009); favours hits.
+    Cooccurrence,
+    /// Co-occurrence over √(holders of i × holders of j): cosine similarity of the two
+    /// tracks' listener sets, which discounts popular tracks.
+    Cosine,
+}
+
+/// Which tracks an exposure-fairness rule protects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExposureGroup {
+    /// Tracks by artists on independent labels.
+    Independent,
+    /// Tracks outside the head: below the top 10% of released tracks by the listener's
+    /// region's streams over the last 7 days.
+    LongTail,
 }
 
 /// How a recommender ranks tracks for a listener's slate.
 ///
-/// A closed set, matched in the hot loop; see the `policy` module docs for formulas.
+/// A closed set, matched in the hot loop; each variant's module documents its formula and
+/// source. [`Scorer::Custom`] is the open door for scorers written in Rust.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "scorer", rename_all = "lowercase")]
+#[serde(tag = "scorer", rename_all = "snake_case")]
 pub enum Scorer {
     /// Uniform over the released catalogue: MusicLab's independent condition.
     Random,
     /// Most-streamed tracks over the last `window_days`, globally or in the listener's
-    /// region, skipping tracks already in the listener's library.
+    /// region, or fastest-growing in the region (`trending`); skips library tracks.
     Popularity {
-        /// Global or regional plays.
+        /// Global, regional or trending.
         scope: PopularityScope,
-        /// Days of plays counted (1..=28).
+        /// Days of plays counted (1..=28; 1..=14 for trending, which compares two windows).
         window_days: u32,
     },
     /// Tracks closest to the listener's profile, a moving average of the styles they
     /// played (content-based filtering).
     Content,
+    /// Item-item collaborative filtering learned from simulated libraries.
+    Collaborative {
+        /// When the co-occurrence model is refitted.
+        retrain: Retrain,
+        /// Co-occurrence counts or cosine similarity.
+        similarity: Similarity,
+        /// Neighbours kept per track (1..=100).
+        neighbours: u32,
+    },
+    /// A regional editor's playlist, refreshed weekly, sampled into each slate.
+    Editorial {
+        /// Tracks on each region's playlist (10..=500).
+        playlist_length: u32,
+        /// Share of the playlist reserved for local artists, 0..1.
+        local_share: f64,
+        /// Share of the playlist reserved for new artists, 0..1.
+        new_artist_share: f64,
+    },
+    /// A share of each slate sold to recently released tracks with a promotion budget,
+    /// mixed into another scorer's slate.
+    PaidPromotion {
+        /// The scorer that fills the organic slots (never itself paid promotion).
+        base: Box<Scorer>,
+        /// Share of slate slots sold, 0..1 (rounded to whole slots).
+        share: f64,
+        /// Promotion budget of a major-label track relative to an independent one (≥ 1).
+        major_weight: f64,
+    },
+    /// A scorer written in Rust (see [`TrackScorer`]).
+    #[serde(untagged)]
+    Custom(CustomScorer),
 }
 
 impl Scorer {
     /// Scorer names accepted in scenario files.
-    pub const NAMES: &'static [&'static str] = &["random", "popularity", "content"];
+    pub const NAMES: &'static [&'static str] = &[
+        "random",
+        "popularity",
+        "content",
+        "collaborative",
+        "editorial",
+        "paid_promotion",
+    ];
+}
+
+/// A curation rule (re-ranker) with its knob. Rules apply in the order listed, each to the
+/// candidate list the previous one left, so a later rule may undo an earlier one's work
+/// (as when a platform layers rules); see `policy::curation` for the formulas.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// At least `share` of each slate local to the listener's region, of which at least
+    /// `new_talent_share` by new artists (France's radio quota: 0.4 and 0.5).
+    LocalQuota {
+        /// Minimum share of local tracks, 0..1.
+        share: f64,
+        /// Minimum share of the local slots from new artists, 0..1.
+        new_talent_share: f64,
+    },
+    /// Maximal marginal relevance (Carbonell & Goldstein 1998).
+    Mmr {
+        /// Weight on relevance against novelty with respect to the slate so far, 0..1.
+        lambda: f64,
+    },
+    /// Calibrated recommendations (Steck 2018): the slate's genre mix near the listener's.
+    Calibrated {
+        /// Weight on calibration against relevance, 0..1.
+        lambda: f64,
+    },
+    /// An exposure floor and/or a capped boost for a group of tracks.
+    FairExposure {
+        /// Independent-label or long-tail tracks.
+        group: ExposureGroup,
+        /// Minimum share of each slate from the group, 0..1.
+        min_share: f64,
+        /// Added to a group track's relevance (relevance is scaled to 0..1), 0..1.
+        boost: f64,
+        /// Most of each slate the group may take through the boost, 0..1.
+        max_share: f64,
+    },
+    /// Relevance divided by (1 + popularity)^alpha (Fleder & Hosanagar 2009).
+    PopularityDiscount {
+        /// Discount exponent, 0..=4.
+        alpha: f64,
+    },
+    /// At most `max` tracks per lead artist in a slate.
+    ArtistCap {
+        /// Tracks per artist, ≥ 1.
+        max: u32,
+    },
+    /// A rule written in Rust (see [`SlateRule`]).
+    #[serde(untagged)]
+    Custom(CustomRule),
+}
+
+impl Rule {
+    /// Rule names accepted in scenario files.
+    pub const NAMES: &'static [&'static str] = &[
+        "local_quota",
+        "mmr",
+        "calibrated",
+        "fair_exposure",
+        "popularity_discount",
+        "artist_cap",
+    ];
 }
 
 /// A named recommender policy from the scenario.
@@ -46,4 +188,91 @@ pub struct PolicySpec {
     /// The slate scorer.
     #[serde(flatten)]
     pub scorer: Scorer,
+    /// Curation rules applied in order to the scorer's candidates (empty: none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub curation: Vec<Rule>,
 }
+
+impl PolicySpec {
+    /// A policy with no curation rules.
+    pub fn new(name: impl Into<String>, scorer: Scorer) -> Self {
+        Self {
+            name: name.into(),
+            scorer,
+            curation: Vec::new(),
+        }
+    }
+
+    /// The same policy with `rule` appended to its curation rules.
+    pub fn with_rule(mut self, rule: Rule) -> Self {
+        self.curation.push(rule);
+        self
+    }
+}
+
+/// A scorer implemented in Rust, with the name it goes by in manifests.
+#[derive(Clone)]
+pub struct CustomScorer {
+    name: String,
+    pub(super) scorer: Arc<dyn TrackScorer>,
+}
+
+impl CustomScorer {
+    /// Wraps `scorer` under `name`.
+    pub fn new(name: impl Into<String>, scorer: impl TrackScorer + 'static) -> Self {
+        Self {
+            name: name.into(),
+            scorer: Arc::new(scorer),
+        }
+    }
+}
+
+/// A curation rule implemented in Rust, with the name it goes by in manifests.
+#[derive(Clone)]
+pub struct CustomRule {
+    name: String,
+    pub(super) rule: Arc<dyn SlateRule>,
+}
+
+impl CustomRule {
+    /// Wraps `rule` under `name`.
+    pub fn new(name: impl Into<String>, rule: impl SlateRule + 'static) -> Self {
+        Self {
+            name: name.into(),
+            rule: Arc::new(rule),
+        }
+    }
+}
+
+macro_rules! custom_impls {
+    ($ty:ident, $field:ident, $tag:literal) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("name", &self.name)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// Two custom entries are equal when they share the same implementation object.
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.name == other.name && Arc::ptr_eq(&self.$field, &other.$field)
+            }
+        }
+
+        /// Serialised as `{"<tag>": "custom", "name": …}` (the code itself cannot be).
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut st = s.serialize_struct(stringify!($ty), 2)?;
+                st.serialize_field($tag, "custom")?;
+                st.serialize_field("name", &self.name)?;
+                st.end()
+            }
+        }
+    };
+}
+
+custom_impls!(CustomScorer, scorer, "scorer");
+custom_impls!(CustomRule, rule, "rule");

@@ -4,6 +4,7 @@
 //! every region's charts under each of its rule sets from the same plays, publishes the
 //! headline chart (listeners browse it the next week), and records the week's metrics.
 
+mod recommendations;
 mod rows;
 mod weekly;
 
@@ -17,6 +18,7 @@ use crate::rng::SeedKey;
 use crate::scenario::{Scenario, Switch};
 use crate::step::{Caps, Simulation, Tally};
 use crate::world::World;
+use recommendations::{Recommended, add_recommendation_columns, consumption_overlap};
 use weekly::{RowKey, WeekScratch, add_chart_columns, individual_entropies, week_row};
 
 /// Everything one run produced.
@@ -90,6 +92,7 @@ pub fn run_one(
     // Last week's headline chart per region (for the new-entries column).
     let mut previous: Vec<Option<crate::chart::Chart>> = vec![None; scenario.regions.len()];
     let organised = OrganisedUnits::new(world);
+    let mut recommended = Recommended::new(scenario.regions.len());
 
     for week in 0..scenario.weeks() {
         sim.start_week();
@@ -99,6 +102,8 @@ pub fn run_one(
         sim.close_week();
         let released = world.catalogue.released(sim.day() - 1);
         let tally = sim.week_tally();
+        recommended.absorb(&tally.slates);
+        let overlap = consumption_overlap(world, sim.states(), scenario.regions.len());
         for (r, totals) in track_streams.iter_mut().enumerate() {
             for (total, s) in totals.iter_mut().zip(tally.streams(r)) {
                 *total += s;
@@ -123,6 +128,7 @@ pub fn run_one(
         for (r, region) in scenario.regions.iter().enumerate() {
             let mut row = week_row(&key, &region.name, &[r], &mut scratch);
             let headline_index = headline_rules(scenario, r, week);
+            add_recommendation_columns(&mut row, tally, &[r], released, &recommended, overlap[r]);
             for (k, compiler) in compilers[r].iter_mut().enumerate() {
                 let cap = caps.index_of(compiler.rules().per_user_daily_cap);
                 let chart = compiler.compile(
@@ -180,6 +186,15 @@ pub fn run_one(
             out.weeks.push(row);
         }
         let mut all_row = week_row(&key, "all", &all_regions, &mut scratch);
+        let all_overlap = overlap[scenario.regions.len()];
+        add_recommendation_columns(
+            &mut all_row,
+            tally,
+            &all_regions,
+            released,
+            &recommended,
+            all_overlap,
+        );
         pooled.apply(&mut all_row);
         all_row.organised_share_chart =
             (pooled_units > 0.0).then(|| pooled_organised / pooled_units);

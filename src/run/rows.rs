@@ -83,6 +83,24 @@ pub struct WeekRow {
     pub member_streams_per_account: Option<f64>,
     /// Streams per account this week of listeners outside every fandom.
     pub other_streams_per_account: Option<f64>,
+    /// Share of the tracks shown on slates that are by artists from the listener's region
+    /// (local exposure), 0..1; empty when no slate was shown.
+    pub local_share_recommendations: Option<f64>,
+    /// Mean Jensen–Shannon divergence (bits, 0..1) between a slate's genre mix and the
+    /// genre mix of the listener's library weighted by plays, over sampled listeners'
+    /// slates (one listener in 64).
+    pub slate_miscalibration: Option<f64>,
+    /// Mean intra-list diversity of sampled slates: mean pairwise taste-space distance
+    /// between a slate's tracks (taste units).
+    pub slate_diversity: Option<f64>,
+    /// Mean Jaccard index between a sampled listener's library and the most similar sampled
+    /// library in their region, at the end of the week, 0..1 (Chaney et al. 2018).
+    pub consumption_overlap: Option<f64>,
+    /// Share of the released catalogue recommended at least once since the run began, 0..1.
+    pub catalogue_recommended_share: Option<f64>,
+    /// Mean utility of what sampled listeners chose per choice occasion, the outside option
+    /// counted at its utility (utility units).
+    pub mean_realised_utility: Option<f64>,
 }
 
 /// Counts behind the chart-run columns of [`WeekRow`] for one or more headline charts in

@@ -172,6 +172,12 @@ pub fn week_row(
         discarded_streams: discarded,
         member_streams_per_account: per_account(member_streams, member_accounts),
         other_streams_per_account: per_account(played - member_streams, others),
+        local_share_recommendations: None,
+        slate_miscalibration: None,
+        slate_diversity: None,
+        consumption_overlap: None,
+        catalogue_recommended_share: None,
+        mean_realised_utility: None,
     }
 }
 

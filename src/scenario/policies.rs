@@ -1,10 +1,24 @@
 //! `[[policies]]` entries: the recommender policies a scenario compares.
+//!
+//! ```toml
+//! [[policies]]
+//! name = "quota40"
+//! scorer = "popularity"            # random, popularity, content, collaborative, editorial, paid_promotion
+//! scope = "regional"               # popularity: global, regional, trending
+//! curation = [{ rule = "local_quota", share = 0.4, new_talent_share = 0.5 }]
+//! ```
+//!
+//! Each scorer takes only its own keys (a key meant for another scorer is an error, not
+//! silently ignored); `paid_promotion` takes its own keys plus those of its `base`. Each
+//! curation rule likewise. Errors name the key path, e.g. `policies[2].curation[0].share`.
 
 use serde::Deserialize;
 
 use super::check::Check;
 use crate::error::Result;
-use crate::policy::{PolicySpec, PopularityScope, Scorer};
+use crate::policy::{
+    ExposureGroup, PolicySpec, PopularityScope, Retrain, Rule, Scorer, Similarity,
+};
 
 /// A `[[policies]]` entry as written.
 #[derive(Debug, Deserialize)]
@@ -12,12 +26,310 @@ use crate::policy::{PolicySpec, PopularityScope, Scorer};
 pub struct RawPolicy {
     /// Policy name, unique in the scenario.
     pub name: String,
-    /// Scorer: `random`, `popularity` or `content`.
+    /// Scorer: see [`Scorer::NAMES`].
     pub scorer: String,
-    /// For `popularity`: `global` or `regional`.
+    /// For `popularity`: `global`, `regional` or `trending`.
     pub scope: Option<String>,
     /// For `popularity`: days of plays counted.
     pub window_days: Option<i64>,
+    /// For `collaborative`: `daily` or `weekly`.
+    pub retrain: Option<String>,
+    /// For `collaborative`: `cooccurrence` or `cosine`.
+    pub similarity: Option<String>,
+    /// For `collaborative`: neighbours kept per track.
+    pub neighbours: Option<i64>,
+    /// For `editorial`: tracks per regional playlist.
+    pub playlist_length: Option<i64>,
+    /// For `editorial`: share of the playlist reserved for local artists.
+    pub local_share: Option<f64>,
+    /// For `editorial`: share of the playlist reserved for new artists.
+    pub new_artist_share: Option<f64>,
+    /// For `paid_promotion`: the scorer of the organic slots.
+    pub base: Option<String>,
+    /// For `paid_promotion`: share of slots sold.
+    pub share: Option<f64>,
+    /// For `paid_promotion`: a major-label track's budget relative to an independent one.
+    pub major_weight: Option<f64>,
+    /// Curation rules, applied in order.
+    #[serde(default)]
+    pub curation: Vec<RawRule>,
+}
+
+/// A curation rule as written (an inline table in `curation = [...]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    /// Rule: see [`Rule::NAMES`].
+    pub rule: String,
+    /// `local_quota`: minimum local share of a slate.
+    pub share: Option<f64>,
+    /// `local_quota`: minimum share of the local slots from new artists.
+    pub new_talent_share: Option<f64>,
+    /// `mmr`, `calibrated`: trade-off weight.
+    pub lambda: Option<f64>,
+    /// `popularity_discount`: discount exponent.
+    pub alpha: Option<f64>,
+    /// `artist_cap`: tracks per artist.
+    pub max: Option<i64>,
+    /// `fair_exposure`: `independent` or `long_tail`.
+    pub group: Option<String>,
+    /// `fair_exposure`: exposure floor.
+    pub min_share: Option<f64>,
+    /// `fair_exposure`: relevance boost.
+    pub boost: Option<f64>,
+    /// `fair_exposure`: exposure cap.
+    pub max_share: Option<f64>,
+}
+
+/// The keys each scorer takes (besides `name`, `scorer` and `curation`).
+fn scorer_keys(scorer: &str) -> &'static [&'static str] {
+    match scorer {
+        "popularity" => &["scope", "window_days"],
+        "collaborative" => &["retrain", "similarity", "neighbours"],
+        "editorial" => &["playlist_length", "local_share", "new_artist_share"],
+        "paid_promotion" => &["base", "share", "major_weight"],
+        _ => &[],
+    }
+}
+
+impl RawPolicy {
+    fn given(&self) -> [(&'static str, bool); 11] {
+        [
+            ("scope", self.scope.is_some()),
+            ("window_days", self.window_days.is_some()),
+            ("retrain", self.retrain.is_some()),
+            ("similarity", self.similarity.is_some()),
+            ("neighbours", self.neighbours.is_some()),
+            ("playlist_length", self.playlist_length.is_some()),
+            ("local_share", self.local_share.is_some()),
+            ("new_artist_share", self.new_artist_share.is_some()),
+            ("base", self.base.is_some()),
+            ("share", self.share.is_some()),
+            ("major_weight", self.major_weight.is_some()),
+        ]
+    }
+}
+
+impl RawRule {
+    fn given(&self) -> [(&'static str, bool); 9] {
+        [
+            ("share", self.share.is_some()),
+            ("new_talent_share", self.new_talent_share.is_some()),
+            ("lambda", self.lambda.is_some()),
+            ("alpha", self.alpha.is_some()),
+            ("max", self.max.is_some()),
+            ("group", self.group.is_some()),
+            ("min_share", self.min_share.is_some()),
+            ("boost", self.boost.is_some()),
+            ("max_share", self.max_share.is_some()),
+        ]
+    }
+}
+
+fn rule_keys(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "local_quota" => &["share", "new_talent_share"],
+        "mmr" | "calibrated" => &["lambda"],
+        "fair_exposure" => &["group", "min_share", "boost", "max_share"],
+        "popularity_discount" => &["alpha"],
+        "artist_cap" => &["max"],
+        _ => &[],
+    }
+}
+
+/// Rejects keys that `what` does not take.
+fn only_keys(
+    c: &Check,
+    path: &str,
+    what: &str,
+    given: &[(&str, bool)],
+    allowed: &[&str],
+) -> Result<()> {
+    for &(key, set) in given {
+        if set && !allowed.contains(&key) {
+            let takes = if allowed.is_empty() {
+                "no other keys".to_owned()
+            } else {
+                allowed.join(", ")
+            };
+            return Err(c.err(
+                format!("{path}.{key}"),
+                format!("not a key of {what}; it takes {takes}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn one_of<T: Copy>(c: &Check, key: &str, value: &str, options: &[(&str, T)]) -> Result<T> {
+    options
+        .iter()
+        .find(|(name, _)| *name == value)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<String> = options.iter().map(|(n, _)| format!("{n:?}")).collect();
+            c.err(
+                key,
+                format!(
+                    "unknown value {value:?}; expected one of {}",
+                    names.join(", ")
+                ),
+            )
+        })
+}
+
+fn share(c: &Check, key: &str, value: Option<f64>, default: f64) -> Result<f64> {
+    let v = value.unwrap_or(default);
+    c.real_in(key, v, 0.0, 1.0)?;
+    Ok(v)
+}
+
+/// The scorer named `name`, with its keys read from `p` (for `paid_promotion`, `name` is
+/// the base's and `p`'s promotion keys are checked by the caller).
+fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
+    Ok(match name {
+        "random" => Scorer::Random,
+        "content" => Scorer::Content,
+        "popularity" => {
+            let scope = one_of(
+                c,
+                &format!("{path}.scope"),
+                p.scope.as_deref().unwrap_or("regional"),
+                &[
+                    ("global", PopularityScope::Global),
+                    ("regional", PopularityScope::Regional),
+                    ("trending", PopularityScope::Trending),
+                ],
+            )?;
+            // Trending compares two windows, which must both fit in the 28 days kept.
+            let longest = if scope == PopularityScope::Trending {
+                14
+            } else {
+                28
+            };
+            let window_days = c.int_in(
+                &format!("{path}.window_days"),
+                p.window_days.unwrap_or(7),
+                1,
+                longest,
+            )?;
+            Scorer::Popularity { scope, window_days }
+        }
+        "collaborative" => Scorer::Collaborative {
+            retrain: one_of(
+                c,
+                &format!("{path}.retrain"),
+                p.retrain.as_deref().unwrap_or("weekly"),
+                &[("daily", Retrain::Daily), ("weekly", Retrain::Weekly)],
+            )?,
+            similarity: one_of(
+                c,
+                &format!("{path}.similarity"),
+                p.similarity.as_deref().unwrap_or("cooccurrence"),
+                &[
+                    ("cooccurrence", Similarity::Cooccurrence),
+                    ("cosine", Similarity::Cosine),
+                ],
+            )?,
+            neighbours: c.int_in(
+                &format!("{path}.neighbours"),
+                p.neighbours.unwrap_or(20),
+                1,
+                100,
+            )?,
+        },
+        "editorial" => Scorer::Editorial {
+            playlist_length: c.int_in(
+                &format!("{path}.playlist_length"),
+                p.playlist_length.unwrap_or(50),
+                10,
+                500,
+            )?,
+            // France's radio quota (FACTS.md): 40% local.
+            local_share: share(c, &format!("{path}.local_share"), p.local_share, 0.4)?,
+            new_artist_share: share(
+                c,
+                &format!("{path}.new_artist_share"),
+                p.new_artist_share,
+                0.2,
+            )?,
+        },
+        other => {
+            return Err(c.err(
+                format!("{path}.scorer"),
+                format!(
+                    "unknown scorer {other:?}; expected one of {}",
+                    Scorer::NAMES.join(", ")
+                ),
+            ));
+        }
+    })
+}
+
+fn rule(c: &Check, path: &str, r: &RawRule) -> Result<Rule> {
+    let allowed = rule_keys(&r.rule);
+    if allowed.is_empty() {
+        return Err(c.err(
+            format!("{path}.rule"),
+            format!(
+                "unknown rule {:?}; expected one of {}",
+                r.rule,
+                Rule::NAMES.join(", ")
+            ),
+        ));
+    }
+    only_keys(c, path, &format!("rule {:?}", r.rule), &r.given(), allowed)?;
+    let key = |k: &str| format!("{path}.{k}");
+    Ok(match r.rule.as_str() {
+        // Defaults: France's radio quota (FACTS.md), 40% local, half from new talent.
+        "local_quota" => Rule::LocalQuota {
+            share: share(c, &key("share"), r.share, 0.4)?,
+            new_talent_share: share(c, &key("new_talent_share"), r.new_talent_share, 0.5)?,
+        },
+        "mmr" => Rule::Mmr {
+            lambda: share(c, &key("lambda"), r.lambda, 0.5)?,
+        },
+        "calibrated" => Rule::Calibrated {
+            lambda: share(c, &key("lambda"), r.lambda, 0.5)?,
+        },
+        "fair_exposure" => {
+            let group = one_of(
+                c,
+                &key("group"),
+                r.group.as_deref().unwrap_or("independent"),
+                &[
+                    ("independent", ExposureGroup::Independent),
+                    ("long_tail", ExposureGroup::LongTail),
+                ],
+            )?;
+            let min_share = share(c, &key("min_share"), r.min_share, 0.0)?;
+            let boost = share(c, &key("boost"), r.boost, 0.0)?;
+            let max_share = share(c, &key("max_share"), r.max_share, 1.0)?;
+            if min_share == 0.0 && boost == 0.0 {
+                return Err(c.err(path, "fair_exposure needs min_share or boost above 0"));
+            }
+            if min_share > max_share {
+                return Err(c.err(
+                    key("min_share"),
+                    format!("must be at most max_share ({max_share}), got {min_share}"),
+                ));
+            }
+            Rule::FairExposure {
+                group,
+                min_share,
+                boost,
+                max_share,
+            }
+        }
+        "popularity_discount" => {
+            let alpha = r.alpha.unwrap_or(1.0);
+            c.real_in(&key("alpha"), alpha, 0.0, 4.0)?;
+            Rule::PopularityDiscount { alpha }
+        }
+        _ => Rule::ArtistCap {
+            max: c.int_in(&key("max"), r.max.unwrap_or(1), 1, 50)?,
+        },
+    })
 }
 
 pub(super) fn validate_policies(c: &Check, raw: &[RawPolicy]) -> Result<Vec<PolicySpec>> {
@@ -28,40 +340,279 @@ pub(super) fn validate_policies(c: &Check, raw: &[RawPolicy]) -> Result<Vec<Poli
     raw.iter()
         .enumerate()
         .map(|(i, p)| {
-            c.name(&format!("policies[{i}].name"), &p.name)?;
-            let scorer = match p.scorer.as_str() {
-                "random" | "content" => {
-                    if p.scope.is_some() || p.window_days.is_some() {
-                        return Err(c.err(
-                            format!("policies[{i}]"),
-                            format!("scope and window_days apply only to scorer \"popularity\", not {:?}", p.scorer),
-                        ));
-                    }
-                    if p.scorer == "random" { Scorer::Random } else { Scorer::Content }
-                }
-                "popularity" => {
-                    let scope = match p.scope.as_deref().unwrap_or("regional") {
-                        "global" => PopularityScope::Global,
-                        "regional" => PopularityScope::Regional,
-                        other => {
-                            return Err(c.err(
-                                format!("policies[{i}].scope"),
-                                format!("unknown scope {other:?}; expected \"global\" or \"regional\""),
-                            ));
-                        }
-                    };
-                    let window_days =
-                        c.int_in(&format!("policies[{i}].window_days"), p.window_days.unwrap_or(7), 1, 28)?;
-                    Scorer::Popularity { scope, window_days }
-                }
-                other => {
+            let path = format!("policies[{i}]");
+            c.name(&format!("{path}.name"), &p.name)?;
+            let what = format!("scorer {:?}", p.scorer);
+            let scorer = if p.scorer == "paid_promotion" {
+                let Some(base) = p.base.as_deref() else {
+                    return Err(c.err(format!("{path}.base"), "paid_promotion needs a base scorer"));
+                };
+                if base == "paid_promotion" {
                     return Err(c.err(
-                        format!("policies[{i}].scorer"),
-                        format!("unknown scorer {other:?}; expected one of {}", Scorer::NAMES.join(", ")),
+                        format!("{path}.base"),
+                        "the base of paid_promotion cannot be paid_promotion",
                     ));
                 }
+                let mut allowed = scorer_keys("paid_promotion").to_vec();
+                allowed.extend_from_slice(scorer_keys(base));
+                only_keys(
+                    c,
+                    &path,
+                    &format!("{what} with base {base:?}"),
+                    &p.given(),
+                    &allowed,
+                )?;
+                let share = p.share.unwrap_or(0.2);
+                c.real_in(&format!("{path}.share"), share, 0.0, 1.0)?;
+                let major_weight = p.major_weight.unwrap_or(4.0);
+                c.real_in(&format!("{path}.major_weight"), major_weight, 1.0, 100.0)?;
+                Scorer::PaidPromotion {
+                    base: Box::new(
+                        scorer(c, &path, base, p).map_err(|e| rename_scorer_key(e, &path))?,
+                    ),
+                    share,
+                    major_weight,
+                }
+            } else {
+                if Scorer::NAMES.contains(&p.scorer.as_str()) {
+                    only_keys(c, &path, &what, &p.given(), scorer_keys(&p.scorer))?;
+                }
+                scorer(c, &path, &p.scorer, p)?
             };
-            Ok(PolicySpec { name: p.name.clone(), scorer })
+            let curation = p
+                .curation
+                .iter()
+                .enumerate()
+                .map(|(k, r)| rule(c, &format!("{path}.curation[{k}]"), r))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(PolicySpec {
+                name: p.name.clone(),
+                scorer,
+                curation,
+            })
         })
         .collect()
+}
+
+/// An unknown base scorer is reported at `base`, not at `scorer`.
+fn rename_scorer_key(e: crate::error::Error, path: &str) -> crate::error::Error {
+    match e {
+        crate::error::Error::InvalidScenario {
+            origin,
+            key,
+            message,
+        } if key == format!("{path}.scorer") => crate::error::Error::InvalidScenario {
+            origin,
+            key: format!("{path}.base"),
+            message,
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::{ExposureGroup, PopularityScope, Retrain, Rule, Scorer, Similarity};
+    use crate::scenario::Scenario;
+
+    /// The built-in default with its policies replaced by `policies` (TOML).
+    fn with(policies: &str) -> crate::error::Result<Scenario> {
+        let base = crate::scenario::DEFAULT_SCENARIO_TOML;
+        let cut = base.find("[[policies]]").expect("default has policies");
+        Scenario::from_toml_str(&format!("{}{policies}", &base[..cut]), "test.toml")
+    }
+
+    fn error(policies: &str) -> String {
+        with(policies).expect_err("should be rejected").to_string()
+    }
+
+    #[test]
+    fn parses_every_scorer_and_rule() {
+        let s = with(
+            r#"
+[[policies]]
+name = "quota40"
+scorer = "popularity"
+scope = "trending"
+window_days = 14
+curation = [
+  { rule = "local_quota", share = 0.4, new_talent_share = 0.5 },
+  { rule = "mmr", lambda = 0.7 },
+  { rule = "calibrated" },
+  { rule = "fair_exposure", group = "long_tail", min_share = 0.2, max_share = 0.5 },
+  { rule = "popularity_discount", alpha = 0.5 },
+  { rule = "artist_cap", max = 2 },
+]
+
+[[policies]]
+name = "cf"
+scorer = "collaborative"
+retrain = "daily"
+similarity = "cosine"
+
+[[policies]]
+name = "radio"
+scorer = "editorial"
+local_share = 0.6
+
+[[policies]]
+name = "ads"
+scorer = "paid_promotion"
+base = "popularity"
+scope = "global"
+share = 0.3
+"#,
+        )
+        .unwrap();
+        let p = &s.policies;
+        assert_eq!(
+            p[0].scorer,
+            Scorer::Popularity {
+                scope: PopularityScope::Trending,
+                window_days: 14
+            }
+        );
+        assert_eq!(
+            p[0].curation,
+            vec![
+                Rule::LocalQuota {
+                    share: 0.4,
+                    new_talent_share: 0.5
+                },
+                Rule::Mmr { lambda: 0.7 },
+                Rule::Calibrated { lambda: 0.5 },
+                Rule::FairExposure {
+                    group: ExposureGroup::LongTail,
+                    min_share: 0.2,
+                    boost: 0.0,
+                    max_share: 0.5
+                },
+                Rule::PopularityDiscount { alpha: 0.5 },
+                Rule::ArtistCap { max: 2 },
+            ]
+        );
+        assert_eq!(
+            p[1].scorer,
+            Scorer::Collaborative {
+                retrain: Retrain::Daily,
+                similarity: Similarity::Cosine,
+                neighbours: 20
+            }
+        );
+        assert_eq!(
+            p[2].scorer,
+            Scorer::Editorial {
+                playlist_length: 50,
+                local_share: 0.6,
+                new_artist_share: 0.2
+            }
+        );
+        assert_eq!(
+            p[3].scorer,
+            Scorer::PaidPromotion {
+                base: Box::new(Scorer::Popularity {
+                    scope: PopularityScope::Global,
+                    window_days: 7
+                }),
+                share: 0.3,
+                major_weight: 4.0
+            }
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key_path_and_what_is_allowed() {
+        let e = error(
+            r#"
+[[policies]]
+name = "a"
+scorer = "random"
+
+[[policies]]
+name = "b"
+scorer = "popularity"
+
+[[policies]]
+name = "c"
+scorer = "content"
+curation = [{ rule = "mmr" }, { rule = "local_quota", share = 1.5 }]
+"#,
+        );
+        assert!(e.contains("policies[2].curation[1].share"), "{e}");
+        assert!(e.contains("between 0 and 1, got 1.5"), "{e}");
+
+        let e = error(
+            "[[policies]]\nname = \"a\"\nscorer = \"content\"\ncuration = [{ rule = \"mmr\", alpha = 1.0 }]\n",
+        );
+        assert!(
+            e.contains("policies[0].curation[0].alpha") && e.contains("it takes lambda"),
+            "{e}"
+        );
+
+        let e = error(
+            "[[policies]]\nname = \"a\"\nscorer = \"content\"\ncuration = [{ rule = \"quota\" }]\n",
+        );
+        assert!(
+            e.contains("policies[0].curation[0].rule") && e.contains("local_quota, mmr"),
+            "{e}"
+        );
+
+        let e = error("[[policies]]\nname = \"a\"\nscorer = \"popularity\"\nretrain = \"daily\"\n");
+        assert!(
+            e.contains("policies[0].retrain") && e.contains("scope, window_days"),
+            "{e}"
+        );
+
+        let e =
+            error("[[policies]]\nname = \"a\"\nscorer = \"collaborative\"\nretrain = \"hourly\"\n");
+        assert!(
+            e.contains("policies[0].retrain") && e.contains("\"daily\", \"weekly\""),
+            "{e}"
+        );
+
+        let e = error("[[policies]]\nname = \"a\"\nscorer = \"paid_promotion\"\n");
+        assert!(e.contains("policies[0].base"), "{e}");
+
+        let e =
+            error("[[policies]]\nname = \"a\"\nscorer = \"paid_promotion\"\nbase = \"magic\"\n");
+        assert!(
+            e.contains("policies[0].base") && e.contains("unknown scorer \"magic\""),
+            "{e}"
+        );
+
+        let e = error(
+            "[[policies]]\nname = \"a\"\nscorer = \"paid_promotion\"\nbase = \"content\"\nscope = \"global\"\n",
+        );
+        assert!(
+            e.contains("policies[0].scope") && e.contains("base \"content\""),
+            "{e}"
+        );
+
+        let e = error(
+            "[[policies]]\nname = \"a\"\nscorer = \"popularity\"\nscope = \"trending\"\nwindow_days = 20\n",
+        );
+        assert!(
+            e.contains("policies[0].window_days") && e.contains("between 1 and 14"),
+            "{e}"
+        );
+
+        let e = error(
+            "[[policies]]\nname = \"a\"\nscorer = \"random\"\ncuration = [{ rule = \"fair_exposure\" }]\n",
+        );
+        assert!(
+            e.contains("policies[0].curation[0]") && e.contains("min_share or boost"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn default_policies_serialise_as_before() {
+        // No curation key appears for a policy without rules (manifests stay unchanged).
+        let s = Scenario::default_scenario();
+        let json = serde_json::to_string(&s.policies[0]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"name":"popularity","scorer":"popularity","scope":"regional","window_days":7}"#
+        );
+    }
 }

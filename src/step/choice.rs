@@ -92,6 +92,12 @@ impl ChoiceSet {
         self.track[i]
     }
 
+    /// Utility of item `i`.
+    #[inline]
+    pub fn utility(&self, i: usize) -> f32 {
+        self.utility[i]
+    }
+
     /// Channel of item `i`.
     #[inline]
     pub fn channel(&self, i: usize) -> Channel {

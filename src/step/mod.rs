@@ -27,7 +27,9 @@ pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, i
 pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, OrganisedCounts, Tally};
 
 use crate::ids::TrackId;
-use crate::policy::{DayContext, LibraryView, PolicySpec, Recommender, SlateRequest};
+use crate::policy::{
+    DayContext, LibraryView, PolicySpec, Recommender, SlateRequest, SlateScratch, is_sampled,
+};
 use crate::rng::{Purpose, SeedKey, SimRng, fast_index};
 use crate::scenario::{Scenario, Switch};
 use crate::world::{World, dist2, unit_f32};
@@ -201,6 +203,8 @@ impl<'a> Simulation<'a> {
             world: self.world,
             slate_size: self.scenario.listening.slate_size as usize,
             library_size: self.scenario.listening.library_size as usize,
+            recent_streams: self.market.social_window(),
+            listeners: &self.states,
         });
 
         let shared = DayShared {
@@ -234,6 +238,7 @@ impl<'a> Simulation<'a> {
                     counts: [0; MAX_CHOICES + 1],
                     slate: Vec::new(),
                     per_account: Vec::new(),
+                    policy: SlateScratch::default(),
                 };
                 for (i, state) in states.iter_mut().enumerate() {
                     let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
@@ -382,6 +387,7 @@ struct Scratch {
     counts: Counts,
     slate: Vec<TrackId>,
     per_account: Vec<u32>,
+    policy: SlateScratch,
 }
 
 /// Read-only inputs shared by every listener on one day.
@@ -459,6 +465,7 @@ impl DayShared<'_> {
         }
 
         let slate_size = listening.slate_size as usize;
+        let sampled = is_sampled(l);
         if slate_size > 0 {
             // Seeding costs a few dozen instructions: skip it for deterministic scorers.
             let mut rec_rng = if self.recommender.is_random() {
@@ -470,14 +477,21 @@ impl DayShared<'_> {
                 region: listeners.region()[l],
                 profile: &state.profile,
                 library: library_view,
+                familiarity: &state.familiarity[..state.library().len()],
             };
             self.recommender.fill_slate(
                 self.world,
                 &request,
                 slate_size,
                 &mut rec_rng,
+                &mut scratch.policy,
                 &mut scratch.slate,
             );
+            let slates = &mut tally.slates;
+            slates.record_slate(self.world, request.region, &scratch.slate);
+            if sampled {
+                slates.record_sample(self.world, &request, &scratch.slate, &mut scratch.policy);
+            }
             let position_w = utility.position as f32;
             for (k, t) in scratch.slate.iter().enumerate() {
                 choices.push(t.0, Channel::Slate, common(t.0) - position_w * k as f32);
@@ -549,6 +563,15 @@ impl DayShared<'_> {
         counts[..=choices.len()].fill(0);
         choices.sample(occasions, self.outside_weight, &mut rng, counts);
         let outside = counts[choices.len()];
+        if sampled {
+            let chosen: f64 = (0..choices.len())
+                .map(|i| f64::from(counts[i]) * f64::from(choices.utility(i)))
+                .sum();
+            let total = chosen + f64::from(outside) * utility.outside;
+            tally
+                .slates
+                .record_utility(listeners.region()[l], occasions, total);
+        }
         tally.channels.occasions[region] += u64::from(occasions);
         tally.channels.outside[region] += u64::from(outside);
 

@@ -8,6 +8,7 @@
 //! depend on how many threads ran or in which order chunks finished.
 
 use crate::chart::RuleSet;
+use crate::policy::SlateStats;
 
 /// Where a stream came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +145,8 @@ pub struct Tally {
     organised: OrganisedCounts,
     /// Streams by channel, choice occasions and outside choices per region.
     pub channels: ChannelCounts,
+    /// What the slates showed.
+    pub slates: SlateStats,
 }
 
 /// The part of counted streams that came from organised replay, per named release (slot),
@@ -197,6 +200,7 @@ impl Tally {
             counted: vec![0; caps.len() * 2 * n_regions * n_tracks],
             organised: OrganisedCounts::new(n_slots, n_regions, caps.len()),
             channels: ChannelCounts::new(n_regions),
+            slates: SlateStats::new(n_regions, n_tracks),
         }
     }
 
@@ -243,6 +247,7 @@ impl Tally {
         }
         self.organised.add(&chunk.organised);
         self.channels.add(&chunk.channels);
+        self.slates.add(&chunk.slates);
     }
 
     /// Sets every counter to zero, keeping the allocation.
@@ -250,6 +255,7 @@ impl Tally {
         self.counted.fill(0);
         self.organised.clear();
         self.channels.clear();
+        self.slates.clear();
     }
 }
 
@@ -264,6 +270,8 @@ pub struct ChunkTally {
     organised: OrganisedCounts,
     /// Streams by channel, choice occasions and outside choices per region.
     pub channels: ChannelCounts,
+    /// What the slates showed.
+    pub slates: SlateStats,
 }
 
 impl ChunkTally {
@@ -277,6 +285,7 @@ impl ChunkTally {
             cells: vec![0; n_regions * n_tracks * cell],
             organised: OrganisedCounts::new(n_slots, n_regions, caps.len()),
             channels: ChannelCounts::new(n_regions),
+            slates: SlateStats::new(n_regions, n_tracks),
         }
     }
 
@@ -330,6 +339,7 @@ impl ChunkTally {
         self.cells.fill(0);
         self.organised.clear();
         self.channels.clear();
+        self.slates.clear();
     }
 }
 

@@ -1,7 +1,11 @@
 //! The random scorer: every released track equally likely (MusicLab's independent world).
+//!
+//! Score(t) = 0 for every released track, so the slate is a uniform sample of the released
+//! catalogue outside the library (Salganik, Dodds & Watts 2006's independent condition;
+//! Chaney, Stewart & Engelhardt 2018's "random" recommender).
 
-use super::{DayContext, SlateRequest, admissible};
 use crate::ids::TrackId;
+use crate::policy::{DayContext, SlateRequest, admissible};
 use crate::rng::{SimRng, fast_index};
 
 /// Day state of the random scorer: how many tracks are out.
@@ -11,13 +15,13 @@ pub struct RandomDay {
 }
 
 impl RandomDay {
-    pub(super) fn prepare(&mut self, ctx: &DayContext) {
+    pub(crate) fn prepare(&mut self, ctx: &DayContext) {
         self.released = ctx.released;
     }
 
     /// Draws distinct released tracks uniformly, outside the library. Gives up after a
     /// bounded number of rejections, so a tiny catalogue yields a shorter slate.
-    pub(super) fn fill(
+    pub(crate) fn fill(
         &self,
         request: &SlateRequest,
         size: usize,

@@ -8,8 +8,8 @@
 
 use rand::Rng;
 
-use super::{DayContext, SlateRequest};
 use crate::ids::TrackId;
+use crate::policy::{Candidate, DayContext, SlateRequest};
 use crate::rng::SimRng;
 use crate::world::{World, dist2};
 
@@ -28,7 +28,7 @@ pub struct ContentDay {
 }
 
 impl ContentDay {
-    pub(super) fn prepare(&mut self, ctx: &DayContext) {
+    pub(crate) fn prepare(&mut self, ctx: &DayContext) {
         let release_day = &ctx.world.catalogue.tracks.release_day;
         self.released_by_genre.clear();
         self.released_by_genre.extend(
@@ -40,7 +40,7 @@ impl ContentDay {
         );
     }
 
-    pub(super) fn fill(
+    pub(crate) fn fill(
         &self,
         world: &World,
         request: &SlateRequest,
@@ -48,24 +48,11 @@ impl ContentDay {
         rng: &mut SimRng,
         slate: &mut Vec<TrackId>,
     ) {
-        let nearest = nearest_genres(&world.genre_centres, request.profile);
         // Score every candidate, then sort once: cheaper than keeping a sorted list, whose
         // data-dependent branches mispredict on every insertion.
         let n = (size * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1).min(MAX_CANDIDATES);
         let mut candidates = [0u64; MAX_CANDIDATES];
-        let mut drawn = 0;
-        for _ in 0..n {
-            let draw = rng.next_u64();
-            let genre = nearest[(draw & 1) as usize];
-            let out = self.released_by_genre[genre];
-            if out == 0 {
-                continue;
-            }
-            let index = (((draw >> 32) * out as u64) >> 32) as usize;
-            let entry = &world.catalogue.by_genre_taste[genre][index];
-            candidates[drawn] = sort_key(dist2(request.profile, &entry.taste), entry.track.0);
-            drawn += 1;
-        }
+        let drawn = self.draw_keys(world, request, rng, &mut candidates[..n]);
         let candidates = &mut candidates[..drawn];
         // Nearest first; ties (and repeated draws of one track) ordered by track id.
         candidates.sort_unstable();
@@ -80,6 +67,72 @@ impl ContentDay {
             }
             previous = Some(t);
         }
+    }
+
+    /// Draws `keys.len()` candidates (each from one of the two genres nearest the profile)
+    /// and writes their sort keys; returns how many were drawn (genres with nothing out are
+    /// skipped).
+    #[inline]
+    fn draw_keys(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        rng: &mut SimRng,
+        keys: &mut [u64],
+    ) -> usize {
+        let nearest = nearest_genres(&world.genre_centres, request.profile);
+        let mut drawn = 0;
+        for _ in 0..keys.len() {
+            let draw = rng.next_u64();
+            let genre = nearest[(draw & 1) as usize];
+            let out = self.released_by_genre[genre];
+            if out == 0 {
+                continue;
+            }
+            let index = (((draw >> 32) * out as u64) >> 32) as usize;
+            let entry = &world.catalogue.by_genre_taste[genre][index];
+            keys[drawn] = sort_key(dist2(request.profile, &entry.taste), entry.track.0);
+            drawn += 1;
+        }
+        drawn
+    }
+
+    /// The best `n` of 1.5·n sampled candidates, scored −d².
+    pub(crate) fn candidates(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        n: usize,
+        rng: &mut SimRng,
+        keys: &mut Vec<u64>,
+        out: &mut Vec<Candidate>,
+    ) {
+        keys.clear();
+        keys.resize(n * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1, 0);
+        let drawn = self.draw_keys(world, request, rng, keys);
+        let keys = &mut keys[..drawn];
+        keys.sort_unstable();
+        let start = out.len();
+        let mut previous = None;
+        for &key in keys.iter() {
+            if out.len() - start == n {
+                break;
+            }
+            let t = key as u32;
+            if previous != Some(t) && !request.library.contains(t) {
+                let d2 = f32::from_bits((key >> 32) as u32);
+                out.push(Candidate::new(TrackId(t), -d2));
+            }
+            previous = Some(t);
+        }
+    }
+
+    /// Any track's score: −‖profile − y_t‖².
+    pub(crate) fn score(world: &World, request: &SlateRequest, track: TrackId) -> f32 {
+        -dist2(
+            request.profile,
+            &world.catalogue.tracks.taste[track.index()],
+        )
     }
 }
 
