@@ -10,7 +10,11 @@
 //!
 //! Run with `cargo test --release --test model -- --nocapture` to see the measured effects.
 
-use chartsim::batch::{BatchOutput, WEEKLY_METRICS, run_batch};
+mod common;
+
+use common::per_replicate;
+
+use chartsim::batch::{BatchOutput, run_batch};
 use chartsim::metrics::{MeanCi, mean_ci95, paired_differences};
 use chartsim::policy::{PolicySpec, PopularityScope, Scorer};
 use chartsim::scenario::Scenario;
@@ -66,37 +70,6 @@ fn regions(s: &Scenario) -> Vec<String> {
         .iter()
         .map(|r| r.name.clone())
         .chain(["all".to_owned()])
-        .collect()
-}
-
-/// Run-level value of a weekly metric for each replicate (in replicate order): the mean
-/// over the weeks after burn-in, as in `summary.csv`.
-fn per_replicate(
-    s: &Scenario,
-    b: &BatchOutput,
-    policy: usize,
-    region: &str,
-    metric: &str,
-) -> Vec<f64> {
-    let read = WEEKLY_METRICS
-        .iter()
-        .find(|m| m.name == metric)
-        .unwrap_or_else(|| panic!("unknown metric {metric}"))
-        .read;
-    let mut runs: Vec<_> = b.runs.iter().filter(|r| r.policy_index == policy).collect();
-    runs.sort_by_key(|r| r.replicate);
-    assert_eq!(runs.len(), s.replicates as usize);
-    runs.iter()
-        .map(|run| {
-            let values: Vec<f64> = run
-                .weeks
-                .iter()
-                .filter(|w| w.region == region && w.week >= s.burn_in_weeks)
-                .filter_map(read)
-                .collect();
-            assert!(!values.is_empty(), "no {metric} rows for {region}");
-            values.iter().sum::<f64>() / values.len() as f64
-        })
         .collect()
 }
 

@@ -1,6 +1,10 @@
 //! Policy tests that need the whole recommender: collaborative filtering learns planted
 //! communities, and slates obey the scenario's rules end to end.
 
+mod common;
+
+use common::per_replicate;
+
 use chartsim::batch::replicate_key;
 use chartsim::ids::{RegionId, TrackId};
 use chartsim::policy::{
@@ -138,7 +142,7 @@ fn collaborative_filtering_learns_planted_communities() {
 // `cargo test --release --test policies -- --nocapture` prints the measured effects.
 // ---------------------------------------------------------------------------------------
 
-use chartsim::batch::{BatchOutput, WEEKLY_METRICS, run_batch};
+use chartsim::batch::run_batch;
 use chartsim::metrics::{MeanCi, mean_ci95, paired_differences};
 use chartsim::policy::{PopularityScope, Rule};
 
@@ -182,35 +186,6 @@ fn collaborative() -> PolicySpec {
             neighbours: 20,
         },
     )
-}
-
-/// Run-level values (mean over the weeks after burn-in) of `metric` for each replicate.
-fn per_replicate(
-    s: &Scenario,
-    b: &BatchOutput,
-    policy: usize,
-    region: &str,
-    metric: &str,
-) -> Vec<f64> {
-    let read = WEEKLY_METRICS
-        .iter()
-        .find(|m| m.name == metric)
-        .unwrap_or_else(|| panic!("unknown metric {metric}"))
-        .read;
-    let mut runs: Vec<_> = b.runs.iter().filter(|r| r.policy_index == policy).collect();
-    runs.sort_by_key(|r| r.replicate);
-    runs.iter()
-        .map(|run| {
-            let values: Vec<f64> = run
-                .weeks
-                .iter()
-                .filter(|w| w.region == region && w.week >= s.burn_in_weeks)
-                .filter_map(read)
-                .collect();
-            assert!(!values.is_empty(), "no {metric} rows for {region}");
-            values.iter().sum::<f64>() / values.len() as f64
-        })
-        .collect()
 }
 
 /// Paired difference `b − a` over replicate worlds, printed.

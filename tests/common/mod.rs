@@ -8,6 +8,9 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use chartsim::batch::{BatchOutput, WEEKLY_METRICS};
+use chartsim::scenario::Scenario;
+
 /// Files every result directory must contain, and nothing else.
 pub const RESULT_FILES: [&str; 7] = [
     "charts.csv",
@@ -245,4 +248,35 @@ impl Table {
             })
             .collect()
     }
+}
+
+/// Run-level value of a weekly metric for each replicate (in replicate order): the mean
+/// over the weeks after burn-in, as in `summary.csv`.
+pub fn per_replicate(
+    s: &Scenario,
+    b: &BatchOutput,
+    policy: usize,
+    region: &str,
+    metric: &str,
+) -> Vec<f64> {
+    let read = WEEKLY_METRICS
+        .iter()
+        .find(|m| m.name == metric)
+        .unwrap_or_else(|| panic!("unknown metric {metric}"))
+        .read;
+    let mut runs: Vec<_> = b.runs.iter().filter(|r| r.policy_index == policy).collect();
+    runs.sort_by_key(|r| r.replicate);
+    assert_eq!(runs.len(), s.replicates as usize);
+    runs.iter()
+        .map(|run| {
+            let values: Vec<f64> = run
+                .weeks
+                .iter()
+                .filter(|w| w.region == region && w.week >= s.burn_in_weeks)
+                .filter_map(read)
+                .collect();
+            assert!(!values.is_empty(), "no {metric} rows for {region}");
+            values.iter().sum::<f64>() / values.len() as f64
+        })
+        .collect()
 }
