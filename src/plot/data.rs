@@ -126,7 +126,9 @@ pub struct RegionChart {
     pub region: String,
     /// Headline rule set (first `rules` value for the region in `charts.csv`).
     pub rules: String,
-    /// `(week, rank, track)` for every position of the headline chart.
+    /// `(week, rank, track)` for every position of the headline chart (the `headline`
+    /// rows of `charts.csv`: the first rule set, or the one a chart-rule switch made
+    /// headline from its week on).
     pub positions: Vec<(u32, u32, u32)>,
     /// Every rule set of the region in `charts.csv` (any run), in order of first
     /// appearance (the headline first), with week → No. 1 track of replicate 0 under the
@@ -464,8 +466,9 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
         if k == 1 {
             chart.no1s[ki].1.insert(w, t);
         }
+        let is_headline = cells.text(headline)? == "true";
         let name = cells.text(title)?;
-        if !name.is_empty() && cells.text(headline)? == "true" {
+        if !name.is_empty() && is_headline {
             let units: f64 = cells.number(units)?;
             let organised: f64 = cells.number(organised)?;
             chart.named.push(NamedEntry {
@@ -476,7 +479,7 @@ fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>,
                 organised,
             });
         }
-        if ki == 0 {
+        if is_headline {
             chart.positions.push((w, k, t));
         }
         Ok(())
