@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::per_replicate;
+use common::{per_replicate, popularity, small};
 
 use chartsim::batch::replicate_key;
 use chartsim::ids::{RegionId, TrackId};
@@ -144,38 +144,7 @@ fn collaborative_filtering_learns_planted_communities() {
 
 use chartsim::batch::run_batch;
 use chartsim::metrics::{MeanCi, mean_ci95, paired_differences};
-use chartsim::policy::{PopularityScope, Rule};
-
-const REPLICATES: u32 = 5;
-
-/// `CHARTSIM_MODEL_SEED_OFFSET=k` shifts every seed by 1,000·k, to check that a direction
-/// does not hinge on one set of worlds.
-fn small(seed: u64, policies: Vec<PolicySpec>) -> Scenario {
-    let offset: u64 = std::env::var("CHARTSIM_MODEL_SEED_OFFSET")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut s = Scenario::default_scenario();
-    s.seed = seed + 1_000 * offset;
-    s.listeners = 4_000;
-    s.days = 140;
-    s.burn_in_weeks = 4;
-    s.replicates = REPLICATES;
-    s.catalogue.back_catalogue_tracks = 1_500;
-    s.catalogue.new_tracks_per_week = 30;
-    s.policies = policies;
-    s
-}
-
-fn popularity() -> PolicySpec {
-    PolicySpec::new(
-        "popularity",
-        Scorer::Popularity {
-            scope: PopularityScope::Regional,
-            window_days: 7,
-        },
-    )
-}
+use chartsim::policy::Rule;
 
 fn collaborative() -> PolicySpec {
     PolicySpec::new(

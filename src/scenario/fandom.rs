@@ -296,13 +296,11 @@ pub(super) fn validate_fandoms(
                 .enumerate()
                 .map(|(k, p)| {
                     let key = |field: &str| format!("fandoms[{i}].campaigns[{k}].{field}");
+                    c.real_in(&key("intensity"), p.intensity, 0.0, 1.0)?;
                     Ok(Campaign {
                         day: c.int_in_signed(&key("day"), p.day, 0, i64::from(days) - 1)?,
                         days: c.int_in(&key("days"), p.days, 1, 365)?,
-                        intensity: {
-                            c.real_in(&key("intensity"), p.intensity, 0.0, 1.0)?;
-                            p.intensity
-                        },
+                        intensity: p.intensity,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;

@@ -70,58 +70,37 @@ impl Override {
     /// Sets the value in `doc`, creating missing tables on the way; array entries must
     /// exist.
     pub fn apply(&self, doc: &mut toml::Table, origin: &str) -> Result<()> {
-        let bad = |message: String| Error::InvalidScenario {
+        let mut root = toml::Value::Table(std::mem::take(doc));
+        let set = self.set(&mut root);
+        if let toml::Value::Table(table) = root {
+            *doc = table;
+        }
+        set.map_err(|message| Error::InvalidScenario {
             origin: origin.to_owned(),
             key: self.key(),
             message: format!("--set {}: {message}", self.text),
-        };
-        let (last, init) = self
-            .path
-            .split_last()
-            .expect("invariant: parse gives a key");
-        let here = doc;
-        let mut slot: Option<&mut toml::Value> = None;
-        for step in init {
-            let next = match (slot.take(), step) {
-                (None, Step::Key(k)) => here
+        })
+    }
+
+    /// Walks the path from `root`, then replaces what it reaches with the value.
+    fn set(&self, root: &mut toml::Value) -> std::result::Result<(), String> {
+        let mut here = root;
+        for step in &self.path {
+            here = match (here, step) {
+                (toml::Value::Table(t), Step::Key(k)) => t
                     .entry(k.clone())
                     .or_insert_with(|| toml::Value::Table(toml::Table::new())),
-                (Some(toml::Value::Table(t)), Step::Key(k)) => t
-                    .entry(k.clone())
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new())),
-                (Some(toml::Value::Array(a)), Step::Index(i)) => {
+                (toml::Value::Array(a), Step::Index(i)) => {
                     let len = a.len();
                     a.get_mut(*i)
-                        .ok_or_else(|| bad(format!("index {i} is past the end ({len} entries)")))?
+                        .ok_or_else(|| format!("index {i} is past the end ({len} entries)"))?
                 }
-                (None, Step::Index(_)) => return Err(bad("a path starts with a key".into())),
-                (Some(_), _) => {
-                    return Err(bad(
-                        "the path goes through a value that is not a table or array".into(),
-                    ));
+                _ => {
+                    return Err("the path goes through a value that is not a table or array".into());
                 }
             };
-            slot = Some(next);
         }
-        match (slot, last) {
-            (None, Step::Key(k)) => {
-                here.insert(k.clone(), self.value.clone());
-            }
-            (Some(toml::Value::Table(t)), Step::Key(k)) => {
-                t.insert(k.clone(), self.value.clone());
-            }
-            (Some(toml::Value::Array(a)), Step::Index(i)) => {
-                let len = a.len();
-                *a.get_mut(*i)
-                    .ok_or_else(|| bad(format!("index {i} is past the end ({len} entries)")))? =
-                    self.value.clone();
-            }
-            _ => {
-                return Err(bad(
-                    "the path goes through a value that is not a table or array".into(),
-                ));
-            }
-        }
+        *here = self.value.clone();
         Ok(())
     }
 

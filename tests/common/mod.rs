@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chartsim::batch::{BatchOutput, WEEKLY_METRICS};
+use chartsim::policy::{PolicySpec, PopularityScope, Scorer};
 use chartsim::scenario::Scenario;
 
 /// Files every result directory must contain, and nothing else.
@@ -279,4 +280,39 @@ pub fn per_replicate(
             values.iter().sum::<f64>() / values.len() as f64
         })
         .collect()
+}
+
+/// Replicate worlds per model-test batch: with 5 the paired t interval uses t₀.₉₇₅,₄ = 2.78.
+pub const REPLICATES: u32 = 5;
+
+/// A small version of the built-in default scenario (same regions, genres and parameters).
+///
+/// `CHARTSIM_MODEL_SEED_OFFSET=k` shifts every test's seed by 1,000·k, to check that a direction
+/// does not hinge on one set of worlds (the asserted directions held for k = 0..=3).
+pub fn small(seed: u64, policies: Vec<PolicySpec>) -> Scenario {
+    let offset: u64 = std::env::var("CHARTSIM_MODEL_SEED_OFFSET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut s = Scenario::default_scenario();
+    s.seed = seed + 1_000 * offset;
+    s.listeners = 4_000;
+    s.days = 140; // 20 chart weeks, the first 4 of which are burn-in
+    s.burn_in_weeks = 4;
+    s.replicates = REPLICATES;
+    s.catalogue.back_catalogue_tracks = 1_500;
+    s.catalogue.new_tracks_per_week = 30;
+    s.policies = policies;
+    s
+}
+
+/// The regional popularity recommender over 7 days, named `popularity`.
+pub fn popularity() -> PolicySpec {
+    PolicySpec::new(
+        "popularity",
+        Scorer::Popularity {
+            scope: PopularityScope::Regional,
+            window_days: 7,
+        },
+    )
 }
