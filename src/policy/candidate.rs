@@ -91,9 +91,8 @@ pub struct SlateScratch {
     pub(super) candidates: Vec<Candidate>,
     /// Tracks drawn from candidate pools, before scoring.
     pub(super) extra: Vec<u32>,
-    /// Scorer-specific per-slate state (collaborative score sums; content sort keys).
+    /// Collaborative score sums of the slate being filled.
     pub(super) cf: super::scorers::collaborative::LibraryScores,
-    pub(super) keys: Vec<u64>,
     /// The organic slate while paid slots are mixed in.
     pub(super) extra_tracks: Vec<TrackId>,
     /// Genre mixes and positions for the sampled slate metrics.

@@ -55,15 +55,6 @@ pub struct Tracks {
     pub christmas: Vec<bool>,
 }
 
-/// A track's taste position and id side by side, for scorers that scan candidates.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TasteEntry {
-    /// Position in taste space.
-    pub taste: Taste,
-    /// The track.
-    pub track: TrackId,
-}
-
 /// Artists and tracks of one world.
 #[derive(Clone, Debug)]
 pub struct Catalogue {
@@ -73,9 +64,6 @@ pub struct Catalogue {
     pub tracks: Tracks,
     /// For each genre, its tracks in release order.
     pub by_genre: Vec<Vec<TrackId>>,
-    /// For each genre, the same tracks with their taste positions (one cache line per
-    /// candidate for content-based scoring).
-    pub by_genre_taste: Vec<Vec<TasteEntry>>,
     /// The Christmas songs.
     pub christmas: Vec<TrackId>,
     /// The track of each named release, indexed like [`Scenario::releases`].
@@ -172,17 +160,6 @@ impl Catalogue {
         for (t, g) in tracks.genre.iter().enumerate() {
             by_genre[g.index()].push(TrackId(t as u32));
         }
-        let by_genre_taste = by_genre
-            .iter()
-            .map(|ts| {
-                ts.iter()
-                    .map(|&track| TasteEntry {
-                        taste: tracks.taste[track.index()],
-                        track,
-                    })
-                    .collect()
-            })
-            .collect();
         let christmas = (0..tracks.christmas.len())
             .filter(|&t| tracks.christmas[t])
             .map(|t| TrackId(t as u32))
@@ -191,7 +168,6 @@ impl Catalogue {
             artists,
             tracks,
             by_genre,
-            by_genre_taste,
             christmas,
             named,
         }

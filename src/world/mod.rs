@@ -8,7 +8,7 @@ mod fans;
 mod listeners;
 mod taste;
 
-pub use catalogue::{Artists, Catalogue, Label, TasteEntry, Tracks};
+pub use catalogue::{Artists, Catalogue, Label, Tracks};
 pub use fans::{Fans, MAX_DEVOTION, MAX_FANDOMS, NO_FANDOM};
 pub use listeners::{Listeners, apportion};
 pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};

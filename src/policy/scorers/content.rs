@@ -1,129 +1,91 @@
 //! The content-based scorer: tracks whose style is closest to what the listener played.
 //!
-//! Score(t) = −‖profile − y_t‖², where the profile is an exponential moving average of the taste positions of
-//! the tracks the listener streamed (their observed style, not their true taste). To keep
-//! a slate's cost independent of catalogue size, candidates are a fixed-size random sample
-//! from the released tracks of the two genres whose centres lie nearest the profile; the
-//! best of them by score form the slate.
-
-use rand::Rng;
+//! Score(t) = −‖profile − y_t‖², where the profile is an exponential moving average of the
+//! taste positions of the tracks the listener streamed (their observed style, not their
+//! true taste); the slate is the released tracks nearest the profile, outside the library
+//! (content-based filtering as Chaney, Stewart & Engelhardt 2018 simulate it: the same
+//! profile always gets the same ranking). To keep a slate's cost independent of catalogue
+//! size, the ranking reads only the list of the profile's cell in a [`StyleGrid`] built
+//! once a day, so listeners who played alike are offered tracks from one list.
 
 use crate::ids::TrackId;
 use crate::policy::{Candidate, DayContext, SlateRequest};
-use crate::rng::SimRng;
 use crate::world::{World, dist2};
 
-/// Candidates scored per slate position, as a fraction (3/2): a slate of 10 ranks 15 sampled
-/// tracks of the two genres nearest the profile.
-const CANDIDATES_PER_SLOT: (usize, usize) = (3, 2);
-/// Genres searched around the profile (the candidate draw uses one bit to pick one).
-const GENRES_SEARCHED: usize = 2;
-/// Most candidates scored for one slate (slates are at most 50 long).
-const MAX_CANDIDATES: usize = 50 * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1;
+use super::style_grid::StyleGrid;
 
-/// Day state of the content scorer: how many tracks of each genre are out.
+/// Day state of the content scorer: the style grid over the released tracks.
 #[derive(Clone, Debug, Default)]
 pub struct ContentDay {
-    released_by_genre: Vec<usize>,
+    grid: StyleGrid,
 }
 
 impl ContentDay {
-    pub(crate) fn prepare(&mut self, ctx: &DayContext) {
-        let release_day = &ctx.world.catalogue.tracks.release_day;
-        self.released_by_genre.clear();
-        self.released_by_genre.extend(
-            ctx.world
-                .catalogue
-                .by_genre
-                .iter()
-                .map(|tracks| tracks.partition_point(|t| release_day[t.index()] <= ctx.day)),
-        );
+    /// Builds the grid on the first day (each cell keeping twice the tracks the longest
+    /// ranking could use: `longest` plus a full library of exclusions), then adds each
+    /// day's releases.
+    pub(crate) fn prepare(&mut self, ctx: &DayContext, longest: usize) {
+        let tastes = &ctx.world.catalogue.tracks.taste;
+        if !self.grid.is_built() || ctx.released < self.grid.indexed() {
+            let per_cell = 2 * (longest + ctx.library_size);
+            self.grid = StyleGrid::build(tastes, ctx.released, per_cell);
+        }
+        self.grid.add_releases(tastes, ctx.released);
     }
 
-    pub(crate) fn fill(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        size: usize,
-        rng: &mut SimRng,
-        slate: &mut Vec<TrackId>,
-    ) {
-        // Score every candidate, then sort once: cheaper than keeping a sorted list, whose
-        // data-dependent branches mispredict on every insertion.
-        let n = (size * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1).min(MAX_CANDIDATES);
-        let mut candidates = [0u64; MAX_CANDIDATES];
-        let drawn = self.draw_keys(world, request, rng, &mut candidates[..n]);
-        let candidates = &mut candidates[..drawn];
-        // Nearest first; ties (and repeated draws of one track) ordered by track id.
-        candidates.sort_unstable();
-        let mut previous = None;
-        for &key in candidates.iter() {
-            if slate.len() == size {
+    pub(crate) fn fill(&self, request: &SlateRequest, size: usize, slate: &mut Vec<TrackId>) {
+        self.rank(request, size, |t, _| slate.push(t));
+    }
+
+    /// The best `n` tracks outside the library, scored −d².
+    pub(crate) fn candidates(&self, request: &SlateRequest, n: usize, out: &mut Vec<Candidate>) {
+        self.rank(request, n, |t, d2| out.push(Candidate::new(t, -d2)));
+    }
+
+    /// Calls `take` with the `n` tracks of the profile's cell list nearest the profile
+    /// that are not in the library, nearest first (ties: lower track id).
+    #[inline]
+    fn rank(&self, request: &SlateRequest, n: usize, mut take: impl FnMut(TrackId, f32)) {
+        let listed = self.grid.nearest(request.profile);
+        // The best `n` keys so far, ascending. The cell's list is ordered by distance to the
+        // cell's centre, which is nearly the order by distance to the profile: after the
+        // first `n` tracks an insertion is rare, and once the list passes the horizon of the
+        // worst kept track nothing further can enter.
+        let n = n.min(MAX_RANKED);
+        if n == 0 {
+            return;
+        }
+        let mut best = [0u64; MAX_RANKED];
+        let mut len = 0;
+        let mut horizon = f32::INFINITY;
+        for (entry, &centre_d2) in listed.entries.iter().zip(listed.centre_d2) {
+            if centre_d2 > horizon {
                 break;
             }
-            let t = key as u32;
-            if previous != Some(t) && !request.library.contains(t) {
-                slate.push(TrackId(t));
-            }
-            previous = Some(t);
-        }
-    }
-
-    /// Draws `keys.len()` candidates (each from one of the two genres nearest the profile)
-    /// and writes their sort keys; returns how many were drawn (genres with nothing out are
-    /// skipped).
-    #[inline]
-    fn draw_keys(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        rng: &mut SimRng,
-        keys: &mut [u64],
-    ) -> usize {
-        let nearest = nearest_genres(&world.genre_centres, request.profile);
-        let mut drawn = 0;
-        for _ in 0..keys.len() {
-            let draw = rng.next_u64();
-            let genre = nearest[(draw & 1) as usize];
-            let out = self.released_by_genre[genre];
-            if out == 0 {
+            let t = entry.track.0;
+            if request.library.contains(t) {
                 continue;
             }
-            let index = (((draw >> 32) * out as u64) >> 32) as usize;
-            let entry = &world.catalogue.by_genre_taste[genre][index];
-            keys[drawn] = sort_key(dist2(request.profile, &entry.taste), entry.track.0);
-            drawn += 1;
+            let key = sort_key(dist2(request.profile, &entry.taste), t);
+            if len == n {
+                if key >= best[n - 1] {
+                    continue;
+                }
+                len -= 1;
+            }
+            let mut at = len;
+            while at > 0 && best[at - 1] > key {
+                best[at] = best[at - 1];
+                at -= 1;
+            }
+            best[at] = key;
+            len += 1;
+            if len == n {
+                horizon = listed.horizon(f32::from_bits((best[n - 1] >> 32) as u32));
+            }
         }
-        drawn
-    }
-
-    /// The best `n` of 1.5·n sampled candidates, scored −d².
-    pub(crate) fn candidates(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        n: usize,
-        rng: &mut SimRng,
-        keys: &mut Vec<u64>,
-        out: &mut Vec<Candidate>,
-    ) {
-        keys.clear();
-        keys.resize(n * CANDIDATES_PER_SLOT.0 / CANDIDATES_PER_SLOT.1, 0);
-        let drawn = self.draw_keys(world, request, rng, keys);
-        let keys = &mut keys[..drawn];
-        keys.sort_unstable();
-        let start = out.len();
-        let mut previous = None;
-        for &key in keys.iter() {
-            if out.len() - start == n {
-                break;
-            }
-            let t = key as u32;
-            if previous != Some(t) && !request.library.contains(t) {
-                let d2 = f32::from_bits((key >> 32) as u32);
-                out.push(Candidate::new(TrackId(t), -d2));
-            }
-            previous = Some(t);
+        for &key in &best[..len] {
+            take(TrackId(key as u32), f32::from_bits((key >> 32) as u32));
         }
     }
 
@@ -136,31 +98,15 @@ impl ContentDay {
     }
 }
 
+/// Longest ranking asked of the scorer: a curated slate's pool, 3 candidates for each of
+/// at most 50 slots.
+const MAX_RANKED: usize = crate::policy::POOL_PER_SLOT * 50;
+
 /// A key that sorts by distance (ascending; distances are non-negative, so their IEEE
 /// bits order like the numbers) and then by track id, compared in one instruction.
 #[inline]
 fn sort_key(distance2: f32, track: u32) -> u64 {
     (u64::from(distance2.to_bits()) << 32) | u64::from(track)
-}
-
-/// Indices of the genre centres nearest to `profile` (ties: lower index).
-fn nearest_genres(
-    centres: &[crate::world::Taste],
-    profile: &crate::world::Taste,
-) -> [usize; GENRES_SEARCHED] {
-    let mut best = [(f32::INFINITY, 0usize); GENRES_SEARCHED];
-    for (g, c) in centres.iter().enumerate() {
-        let d = dist2(c, profile);
-        if d < best[GENRES_SEARCHED - 1].0 {
-            best[GENRES_SEARCHED - 1] = (d, g);
-            best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        }
-    }
-    // With a single genre, search it twice.
-    if best[1].0.is_infinite() {
-        best[1] = best[0];
-    }
-    best.map(|(_, g)| g)
 }
 
 #[cfg(test)]
@@ -172,17 +118,5 @@ mod tests {
         assert!(sort_key(0.5, 9) < sort_key(1.5, 1));
         assert!(sort_key(2.0, 3) < sort_key(2.0, 4));
         assert!(sort_key(0.0, 7) < sort_key(f32::MIN_POSITIVE, 0));
-    }
-
-    #[test]
-    fn nearest_genres_are_sorted_by_distance() {
-        let centres = [
-            [0.0, 0.0, 0.0, 3.0],
-            [1.0, 0.0, 0.0, 0.0],
-            [0.0, 2.0, 0.0, 0.0],
-        ];
-        // distances² from the origin: 9, 1, 4 → nearest are genre 1 then genre 2.
-        assert_eq!(nearest_genres(&centres, &[0.0; 4]), [1, 2]);
-        assert_eq!(nearest_genres(&centres[..1], &[0.0; 4]), [0, 0]);
     }
 }

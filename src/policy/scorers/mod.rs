@@ -10,6 +10,7 @@ pub mod editorial;
 pub mod popularity;
 pub mod promotion;
 pub mod random;
+pub mod style_grid;
 
 use std::sync::Arc;
 
@@ -18,7 +19,6 @@ use super::extend::{SlateContext, TrackScorer};
 use super::{Candidate, DayContext, DayFacts, Scorer, SlateRequest};
 use crate::ids::TrackId;
 use crate::rng::SimRng;
-use crate::world::World;
 
 /// The day state of a policy's scorer.
 #[derive(Clone)]
@@ -66,17 +66,14 @@ impl ScorerDay {
 
     /// Whether filling a slate draws random numbers.
     pub(crate) fn is_random(&self) -> bool {
-        matches!(
-            self,
-            Self::Random(_) | Self::Content(_) | Self::Editorial(_) | Self::Custom(_)
-        )
+        matches!(self, Self::Random(_) | Self::Editorial(_) | Self::Custom(_))
     }
 
     pub(crate) fn prepare(&mut self, ctx: &DayContext, facts: &DayFacts, slate: usize) {
         match self {
             Self::Random(day) => day.prepare(ctx),
             Self::Popularity(day) => day.prepare(ctx, slate),
-            Self::Content(day) => day.prepare(ctx),
+            Self::Content(day) => day.prepare(ctx, slate),
             Self::Collaborative(day) => day.prepare(ctx, slate),
             Self::Editorial(day) => day.prepare(ctx, facts),
             Self::Custom(_) => {}
@@ -88,7 +85,6 @@ impl ScorerDay {
     #[inline]
     pub(crate) fn fill(
         &self,
-        world: &World,
         request: &SlateRequest,
         size: usize,
         rng: &mut SimRng,
@@ -98,7 +94,7 @@ impl ScorerDay {
         match self {
             Self::Random(day) => day.fill(request, size, rng, slate),
             Self::Popularity(day) => day.fill(request, size, slate),
-            Self::Content(day) => day.fill(world, request, size, rng, slate),
+            Self::Content(day) => day.fill(request, size, slate),
             Self::Collaborative(day) => {
                 let mut candidates = std::mem::take(&mut scratch.candidates);
                 candidates.clear();
@@ -135,7 +131,7 @@ impl ScorerDay {
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
             Self::Popularity(day) => day.candidates(request, n, out),
             Self::Content(day) => {
-                day.candidates(ctx.world, request, n, rng, &mut scratch.keys, out);
+                day.candidates(request, n, out);
             }
             Self::Collaborative(day) => day.candidates(request, n, &mut scratch.cf, out, spare),
             Self::Editorial(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|t| {
