@@ -239,7 +239,10 @@ impl Recommender {
         }
         let organic = size - self.promotion.as_ref().map_or(0, |p| p.slots(size));
         if organic > 0
-            && (self.curated() || !self.scorer.fill(request, organic, rng, scratch, slate))
+            && (self.curated()
+                || !self
+                    .scorer
+                    .fill(world, request, organic, rng, scratch, slate))
         {
             self.curate(world, request, organic, rng, scratch, slate);
         }

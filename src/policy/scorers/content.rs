@@ -12,7 +12,7 @@ use crate::ids::TrackId;
 use crate::policy::{Candidate, DayContext, SlateRequest};
 use crate::world::{World, dist2};
 
-use super::style_grid::StyleGrid;
+use super::style_grid::{CellList, StyleGrid};
 
 /// Day state of the content scorer: the style grid over the released tracks.
 #[derive(Clone, Debug, Default)]
@@ -21,72 +21,53 @@ pub struct ContentDay {
 }
 
 impl ContentDay {
-    /// Builds the grid on the first day (each cell keeping twice the tracks the longest
-    /// ranking could use: `longest` plus a full library of exclusions), then adds each
-    /// day's releases.
+    /// Lays the grid out on the first day (each list keeping twice the tracks the longest
+    /// ranking could use: `longest` plus a full library of exclusions), then each day adds
+    /// the releases and lists the cells of today's profiles.
     pub(crate) fn prepare(&mut self, ctx: &DayContext, longest: usize) {
         let tastes = &ctx.world.catalogue.tracks.taste;
-        if !self.grid.is_built() || ctx.released < self.grid.indexed() {
-            let per_cell = 2 * (longest + ctx.library_size);
-            self.grid = StyleGrid::build(tastes, ctx.released, per_cell);
+        if !self.grid.is_laid_out() || ctx.released < self.grid.indexed() {
+            self.grid = StyleGrid::new(tastes, 2 * (longest + ctx.library_size));
         }
-        self.grid.add_releases(tastes, ctx.released);
+        let profiles = ctx.listeners.iter().map(|s| &s.profile);
+        self.grid.update(tastes, ctx.released, profiles);
     }
 
-    pub(crate) fn fill(&self, request: &SlateRequest, size: usize, slate: &mut Vec<TrackId>) {
-        self.rank(request, size, |t, _| slate.push(t));
+    pub(crate) fn fill(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        size: usize,
+        slate: &mut Vec<TrackId>,
+    ) {
+        self.rank(world, request, size, |t, _| slate.push(t));
     }
 
     /// The best `n` tracks outside the library, scored −d².
-    pub(crate) fn candidates(&self, request: &SlateRequest, n: usize, out: &mut Vec<Candidate>) {
-        self.rank(request, n, |t, d2| out.push(Candidate::new(t, -d2)));
+    pub(crate) fn candidates(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        n: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        self.rank(world, request, n, |t, d2| out.push(Candidate::new(t, -d2)));
     }
 
     /// Calls `take` with the `n` tracks of the profile's cell list nearest the profile
     /// that are not in the library, nearest first (ties: lower track id).
     #[inline]
-    fn rank(&self, request: &SlateRequest, n: usize, mut take: impl FnMut(TrackId, f32)) {
-        let listed = self.grid.nearest(request.profile);
-        // The best `n` keys so far, ascending. The cell's list is ordered by distance to the
-        // cell's centre, which is nearly the order by distance to the profile: after the
-        // first `n` tracks an insertion is rare, and once the list passes the horizon of the
-        // worst kept track nothing further can enter.
-        let n = n.min(MAX_RANKED);
-        if n == 0 {
-            return;
-        }
-        let mut best = [0u64; MAX_RANKED];
-        let mut len = 0;
-        let mut horizon = f32::INFINITY;
-        for (entry, &centre_d2) in listed.entries.iter().zip(listed.centre_d2) {
-            if centre_d2 > horizon {
-                break;
-            }
-            let t = entry.track.0;
-            if request.library.contains(t) {
-                continue;
-            }
-            let key = sort_key(dist2(request.profile, &entry.taste), t);
-            if len == n {
-                if key >= best[n - 1] {
-                    continue;
-                }
-                len -= 1;
-            }
-            let mut at = len;
-            while at > 0 && best[at - 1] > key {
-                best[at] = best[at - 1];
-                at -= 1;
-            }
-            best[at] = key;
-            len += 1;
-            if len == n {
-                horizon = listed.horizon(f32::from_bits((best[n - 1] >> 32) as u32));
-            }
-        }
-        for &key in &best[..len] {
-            take(TrackId(key as u32), f32::from_bits((key >> 32) as u32));
-        }
+    fn rank(
+        &self,
+        world: &World,
+        request: &SlateRequest,
+        n: usize,
+        take: impl FnMut(TrackId, f32),
+    ) {
+        let tastes = &world.catalogue.tracks.taste;
+        self.grid.with_list(request.profile, tastes, |listed| {
+            best_outside_library(listed, request, n, take);
+        });
     }
 
     /// Any track's score: −‖profile − y_t‖².
@@ -95,6 +76,56 @@ impl ContentDay {
             request.profile,
             &world.catalogue.tracks.taste[track.index()],
         )
+    }
+}
+
+/// Calls `take` with the `n` listed tracks nearest the profile outside the library.
+#[inline]
+fn best_outside_library(
+    listed: CellList,
+    request: &SlateRequest,
+    n: usize,
+    mut take: impl FnMut(TrackId, f32),
+) {
+    // The best `n` keys so far, ascending. The cell's list is ordered by distance to the
+    // cell's centre, which is nearly the order by distance to the profile: after the
+    // first `n` tracks an insertion is rare, and once the list passes the horizon of the
+    // worst kept track nothing further can enter.
+    let n = n.min(MAX_RANKED);
+    if n == 0 {
+        return;
+    }
+    let mut best = [0u64; MAX_RANKED];
+    let mut len = 0;
+    let mut horizon = f32::INFINITY;
+    for (entry, &centre_d2) in listed.entries.iter().zip(listed.centre_d2) {
+        if centre_d2 > horizon {
+            break;
+        }
+        let t = entry.track.0;
+        if request.library.contains(t) {
+            continue;
+        }
+        let key = sort_key(dist2(request.profile, &entry.taste), t);
+        if len == n {
+            if key >= best[n - 1] {
+                continue;
+            }
+            len -= 1;
+        }
+        let mut at = len;
+        while at > 0 && best[at - 1] > key {
+            best[at] = best[at - 1];
+            at -= 1;
+        }
+        best[at] = key;
+        len += 1;
+        if len == n {
+            horizon = listed.horizon(f32::from_bits((best[n - 1] >> 32) as u32));
+        }
+    }
+    for &key in &best[..len] {
+        take(TrackId(key as u32), f32::from_bits((key >> 32) as u32));
     }
 }
 

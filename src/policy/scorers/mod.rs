@@ -19,6 +19,7 @@ use super::extend::{SlateContext, TrackScorer};
 use super::{Candidate, DayContext, DayFacts, Scorer, SlateRequest};
 use crate::ids::TrackId;
 use crate::rng::SimRng;
+use crate::world::World;
 
 /// The day state of a policy's scorer.
 #[derive(Clone)]
@@ -85,6 +86,7 @@ impl ScorerDay {
     #[inline]
     pub(crate) fn fill(
         &self,
+        world: &World,
         request: &SlateRequest,
         size: usize,
         rng: &mut SimRng,
@@ -94,7 +96,7 @@ impl ScorerDay {
         match self {
             Self::Random(day) => day.fill(request, size, rng, slate),
             Self::Popularity(day) => day.fill(request, size, slate),
-            Self::Content(day) => day.fill(request, size, slate),
+            Self::Content(day) => day.fill(world, request, size, slate),
             Self::Collaborative(day) => {
                 let mut candidates = std::mem::take(&mut scratch.candidates);
                 candidates.clear();
@@ -131,7 +133,7 @@ impl ScorerDay {
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
             Self::Popularity(day) => day.candidates(request, n, out),
             Self::Content(day) => {
-                day.candidates(request, n, out);
+                day.candidates(ctx.world, request, n, out);
             }
             Self::Collaborative(day) => day.candidates(request, n, &mut scratch.cf, out, spare),
             Self::Editorial(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|t| {
