@@ -8,7 +8,7 @@
 //! per slate is the reported time / 1,000. A slate's cost should not grow with the
 //! catalogue. `slate_prepare/<model>/<tracks>` times one day's preparation including a
 //! (warm) refit of the collaborative model: item-item co-occurrence or matrix factorisation
-//! with 16 or 8 factors; `retrain/<model>/100k` the same for 100,000 listeners.
+//! with 8 (the default) or 16 factors; `retrain/<model>/100k` the same for 100,000 listeners.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
@@ -50,8 +50,8 @@ fn policies() -> Vec<PolicySpec> {
         ),
         PolicySpec::new("content", Scorer::Content),
         PolicySpec::new("collaborative", collaborative.clone()),
-        PolicySpec::new("factorisation", factorisation(16)),
-        PolicySpec::new("factorisation_f8", factorisation(8)),
+        PolicySpec::new("factorisation", factorisation(8)),
+        PolicySpec::new("factorisation_f16", factorisation(16)),
         PolicySpec::new(
             "editorial",
             Scorer::Editorial {
@@ -81,7 +81,7 @@ fn policies() -> Vec<PolicySpec> {
             share: 0.4,
             new_talent_share: 0.5,
         }),
-        PolicySpec::new("factorisation+local_quota", factorisation(16)).with_rule(
+        PolicySpec::new("factorisation+local_quota", factorisation(8)).with_rule(
             Rule::LocalQuota {
                 share: 0.4,
                 new_talent_share: 0.5,
@@ -99,7 +99,7 @@ fn factorisation(factors: u32) -> Scorer {
             factors,
             regularisation: 1.0,
             confidence: 40.0,
-            sweeps: 2,
+            sweeps: 1,
         }),
         neighbours: 20,
     }
@@ -193,7 +193,7 @@ fn slates(c: &mut Criterion) {
     for back in [3_000u32, 30_000] {
         let s = setup(back);
         let label = s.world.catalogue.len().to_string();
-        for name in ["collaborative", "factorisation", "factorisation_f8"] {
+        for name in ["collaborative", "factorisation", "factorisation_f16"] {
             let spec = policies().into_iter().find(|p| p.name == name).unwrap();
             let mut recommender = Recommender::new(&spec);
             // The first fit (more sweeps) happens here; the timed ones are warm refits.
@@ -214,7 +214,7 @@ fn slates(c: &mut Criterion) {
     let key = replicate_key(&s.scenario, 0);
     s.world = World::generate(&s.scenario, key);
     s.states = initial_states(&s.scenario, &s.world, key.purpose(Purpose::World).child(3));
-    for name in ["collaborative", "factorisation", "factorisation_f8"] {
+    for name in ["collaborative", "factorisation", "factorisation_f16"] {
         let spec = policies().into_iter().find(|p| p.name == name).unwrap();
         let mut recommender = Recommender::new(&spec);
         recommender.prepare_day(&context(&s, 0));

@@ -144,10 +144,10 @@ fn collaborative_filtering_learns_planted_communities() {
 /// Matrix factorisation with the scenario defaults (docs/MODEL.md).
 fn factorisation() -> Factorisation {
     Factorisation {
-        factors: 16,
+        factors: 8,
         regularisation: 1.0,
         confidence: 40.0,
-        sweeps: 2,
+        sweeps: 1,
     }
 }
 

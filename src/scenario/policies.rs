@@ -331,12 +331,12 @@ fn collaborative_model(c: &Check, path: &str, p: &RawPolicy) -> Result<Collabora
         factors: c.int_in(&key("factors"), p.factors.unwrap_or(DEFAULT_FACTORS), 2, 64)?,
         regularisation,
         confidence,
-        sweeps: c.int_in(&key("sweeps"), p.sweeps.unwrap_or(2), 1, 20)?,
+        sweeps: c.int_in(&key("sweeps"), p.sweeps.unwrap_or(1), 1, 20)?,
     }))
 }
 
 /// Default number of latent factors of `model = "factorisation"`.
-const DEFAULT_FACTORS: i64 = 16;
+const DEFAULT_FACTORS: i64 = 8;
 
 /// Default ridge penalty λ of `model = "factorisation"`.
 const DEFAULT_REGULARISATION: f64 = 1.0;
@@ -710,7 +710,7 @@ model = "factorisation"
                 factors,
                 regularisation: 1.0,
                 confidence,
-                sweeps: 2,
+                sweeps: 1,
             }),
             neighbours: 20,
         };
@@ -724,16 +724,16 @@ model = "factorisation"
         assert_eq!(
             *model,
             CollaborativeModel::Factorisation(crate::policy::Factorisation {
-                factors: 16,
+                factors: 8,
                 regularisation: 1.0,
                 confidence: 40.0,
-                sweeps: 2,
+                sweeps: 1,
             })
         );
         let json = serde_json::to_string(&s.policies[0]).unwrap();
         assert_eq!(
             json,
-            r#"{"name":"mf","scorer":"collaborative","retrain":"daily","model":"factorisation","factors":8,"regularisation":1.0,"confidence":10.0,"sweeps":2,"neighbours":20}"#
+            r#"{"name":"mf","scorer":"collaborative","retrain":"daily","model":"factorisation","factors":8,"regularisation":1.0,"confidence":10.0,"sweeps":1,"neighbours":20}"#
         );
 
         let policy = |extra: &str| {
