@@ -1,5 +1,8 @@
-//! The collaborative scorer: item-item collaborative filtering learned only from simulated
-//! plays, refitted on the scenario's schedule, so its feedback loop is real.
+//! The collaborative scorer: collaborative filtering learned only from simulated plays,
+//! refitted on the scenario's schedule, so its feedback loop is real. Two models share the
+//! schedule, the candidate machinery and the cold-start fallback: item-item co-occurrence
+//! (this file, `model = "item_item"`) and implicit matrix factorisation
+//! (`factorisation.rs`, `model = "factorisation"`).
 //!
 //! **Model.** The implicit feedback is the listeners' libraries (the tracks each one played
 //! enough to keep). For tracks i and j, C(i, j) is the number of listeners holding both;

@@ -34,9 +34,10 @@
 //! **Serving.** Candidates come from each track's `neighbours` nearest tracks, found at
 //! retrain time: s(i, j) = y_iᵀ (YᵀY + λI)⁻¹ y_j, which (Sherman–Morrison) ranks j exactly
 //! as the model's prediction for a listener holding only i does, so the lists are the
-//! model's own one-track recommendations. Found by one pass over all pairs of held tracks
-//! in whitened coordinates w = L⁻¹y (YᵀY + λI = LLᵀ), single precision, O(held² f) per
-//! refit. A slate folds the listener's *current* library into a factor x_u with the exact
+//! model's own one-track recommendations. Found exactly over all held tracks in whitened
+//! coordinates w = L⁻¹y (YᵀY + λI = LLᵀ, single precision), at most O(held² f) per refit
+//! but mostly far less: tracks are visited by decreasing ‖w‖ and a track's scan stops
+//! where s(i, j) ≤ ‖w_i‖‖w_j‖ says nothing further can enter its list. A slate folds the listener's *current* library into a factor x_u with the exact
 //! listener step above (O(16 f² + f³)), takes the union of its tracks' neighbour lists and
 //! ranks it by the prediction x_uᵀ y_j: a cost fixed by library size × `neighbours` × f,
 //! independent of the catalogue. Tracks predicted at or below 0 are dropped; a listener
