@@ -6,8 +6,9 @@
 //! warm-up. The recommender's day is prepared outside the timed closure (the collaborative
 //! model is trained there); each iteration fills the slates of 1,000 listeners, so the time
 //! per slate is the reported time / 1,000. A slate's cost should not grow with the
-//! catalogue. `slate_prepare/collaborative/<tracks>` times one day's preparation including
-//! a refit of the collaborative model.
+//! catalogue. `slate_prepare/<model>/<tracks>` times one day's preparation including a
+//! (warm) refit of the collaborative model: item-item co-occurrence or matrix factorisation
+//! with 8 (the default) or 16 factors; `retrain/<model>/100k` the same for 100,000 listeners.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
@@ -15,8 +16,8 @@ use rand::SeedableRng;
 use chartsim::batch::replicate_key;
 use chartsim::ids::TrackId;
 use chartsim::policy::{
-    DayContext, LibraryView, PolicySpec, PopularityScope, Recommender, Retrain, Rule, Scorer,
-    Similarity, SlateRequest, SlateScratch,
+    CollaborativeModel, DayContext, Factorisation, LibraryView, PolicySpec, PopularityScope,
+    Recommender, Retrain, Rule, Scorer, Similarity, SlateRequest, SlateScratch,
 };
 use chartsim::rng::{Purpose, SimRng};
 use chartsim::scenario::Scenario;
@@ -32,7 +33,9 @@ fn policies() -> Vec<PolicySpec> {
     };
     let collaborative = Scorer::Collaborative {
         retrain: Retrain::Weekly,
-        similarity: Similarity::Cooccurrence,
+        model: CollaborativeModel::ItemItem {
+            similarity: Similarity::Cooccurrence,
+        },
         neighbours: 20,
     };
     vec![
@@ -47,6 +50,8 @@ fn policies() -> Vec<PolicySpec> {
         ),
         PolicySpec::new("content", Scorer::Content),
         PolicySpec::new("collaborative", collaborative.clone()),
+        PolicySpec::new("factorisation", factorisation(8)),
+        PolicySpec::new("factorisation_f16", factorisation(16)),
         PolicySpec::new(
             "editorial",
             Scorer::Editorial {
@@ -76,7 +81,28 @@ fn policies() -> Vec<PolicySpec> {
             share: 0.4,
             new_talent_share: 0.5,
         }),
+        PolicySpec::new("factorisation+local_quota", factorisation(8)).with_rule(
+            Rule::LocalQuota {
+                share: 0.4,
+                new_talent_share: 0.5,
+            },
+        ),
     ]
+}
+
+/// Collaborative filtering by matrix factorisation with `factors` factors, the other
+/// settings at their scenario defaults.
+fn factorisation(factors: u32) -> Scorer {
+    Scorer::Collaborative {
+        retrain: Retrain::Weekly,
+        model: CollaborativeModel::Factorisation(Factorisation {
+            factors,
+            regularisation: 1.0,
+            confidence: 40.0,
+            sweeps: 1,
+        }),
+        neighbours: 20,
+    }
 }
 
 struct Setup {
@@ -167,11 +193,32 @@ fn slates(c: &mut Criterion) {
     for back in [3_000u32, 30_000] {
         let s = setup(back);
         let label = s.world.catalogue.len().to_string();
-        let spec = &policies()[4];
-        assert_eq!(spec.name, "collaborative");
-        let mut recommender = Recommender::new(spec);
-        group.bench_function(BenchmarkId::new("collaborative", &label), |b| {
-            // Day 7 is a retraining day.
+        for name in ["collaborative", "factorisation", "factorisation_f16"] {
+            let spec = policies().into_iter().find(|p| p.name == name).unwrap();
+            let mut recommender = Recommender::new(&spec);
+            // The first fit (more sweeps) happens here; the timed ones are warm refits.
+            recommender.prepare_day(&context(&s, 0));
+            group.bench_function(BenchmarkId::new(name, &label), |b| {
+                // Day 7 is a retraining day.
+                b.iter(|| recommender.prepare_day(&context(&s, 7)))
+            });
+        }
+    }
+    group.finish();
+
+    // A warm refit of the factorisation for 100,000 listeners (default catalogue).
+    let mut group = c.benchmark_group("retrain");
+    group.sample_size(10);
+    let mut s = setup(3_000);
+    s.scenario.listeners = 100_000;
+    let key = replicate_key(&s.scenario, 0);
+    s.world = World::generate(&s.scenario, key);
+    s.states = initial_states(&s.scenario, &s.world, key.purpose(Purpose::World).child(3));
+    for name in ["collaborative", "factorisation", "factorisation_f16"] {
+        let spec = policies().into_iter().find(|p| p.name == name).unwrap();
+        let mut recommender = Recommender::new(&spec);
+        recommender.prepare_day(&context(&s, 0));
+        group.bench_function(BenchmarkId::new(name, "100k"), |b| {
             b.iter(|| recommender.prepare_day(&context(&s, 7)))
         });
     }

@@ -35,8 +35,8 @@ pub use exposure::{SlateStats, is_sampled};
 pub use extend::{SlateContext, SlateRule, TrackScorer};
 pub use facts::{DayFacts, HEAD_SHARE, NEW_TALENT_DAYS, Segment};
 pub use spec::{
-    CustomRule, CustomScorer, ExposureGroup, PolicySpec, PopularityScope, Retrain, Rule, Scorer,
-    Similarity,
+    CollaborativeModel, CustomRule, CustomScorer, ExposureGroup, Factorisation, PolicySpec,
+    PopularityScope, Retrain, Rule, Scorer, Similarity,
 };
 
 use crate::ids::{RegionId, TrackId};

@@ -42,6 +42,34 @@ pub enum Similarity {
     Cosine,
 }
 
+/// What a collaborative scorer learns from the listeners' libraries.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum CollaborativeModel {
+    /// Item-item neighbours from co-occurrence counts (`policy::scorers::collaborative`).
+    ItemItem {
+        /// Co-occurrence counts or cosine similarity.
+        similarity: Similarity,
+    },
+    /// Implicit-feedback matrix factorisation by alternating least squares
+    /// (`policy::scorers::factorisation`).
+    Factorisation(Factorisation),
+}
+
+/// Settings of the implicit matrix factorisation (Hu, Koren & Volinsky 2008).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Factorisation {
+    /// Latent factors per listener and per track (2..=64).
+    pub factors: u32,
+    /// Ridge penalty λ on every factor vector (0.001..=1000).
+    pub regularisation: f64,
+    /// Confidence α: a held track weighs 1 + α in the loss, every other track 1 (0..=1000).
+    pub confidence: f64,
+    /// Alternating sweeps per retrain, warm-started from the previous fit (1..=20); the
+    /// first fit of a run takes at least `factorisation::INITIAL_SWEEPS`.
+    pub sweeps: u32,
+}
+
 /// Which tracks an exposure-fairness rule protects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,13 +101,15 @@ pub enum Scorer {
     /// Tracks closest to the listener's profile, a moving average of the styles they
     /// played (content-based filtering).
     Content,
-    /// Item-item collaborative filtering learned from simulated libraries.
+    /// Collaborative filtering learned from simulated libraries: item-item neighbours or
+    /// implicit matrix factorisation.
     Collaborative {
-        /// When the co-occurrence model is refitted.
+        /// When the model is refitted.
         retrain: Retrain,
-        /// Co-occurrence counts or cosine similarity.
-        similarity: Similarity,
-        /// Neighbours kept per track (1..=100).
+        /// Item-item co-occurrence or matrix factorisation, with its settings.
+        #[serde(flatten)]
+        model: CollaborativeModel,
+        /// Neighbours kept per track (1..=100): the candidate sources of a slate.
         neighbours: u32,
     },
     /// A regional editor's playlist, refreshed weekly, sampled into each slate.

@@ -17,7 +17,8 @@ use serde::Deserialize;
 use super::check::Check;
 use crate::error::Result;
 use crate::policy::{
-    ExposureGroup, PolicySpec, PopularityScope, Retrain, Rule, Scorer, Similarity,
+    CollaborativeModel, ExposureGroup, Factorisation, PolicySpec, PopularityScope, Retrain, Rule,
+    Scorer, Similarity,
 };
 
 /// A `[[policies]]` entry as written.
@@ -34,10 +35,20 @@ pub struct RawPolicy {
     pub window_days: Option<i64>,
     /// For `collaborative`: `daily` or `weekly`.
     pub retrain: Option<String>,
-    /// For `collaborative`: `cooccurrence` or `cosine`.
+    /// For `collaborative`: `item_item` or `factorisation`.
+    pub model: Option<String>,
+    /// For `collaborative` (`item_item`): `cooccurrence` or `cosine`.
     pub similarity: Option<String>,
     /// For `collaborative`: neighbours kept per track.
     pub neighbours: Option<i64>,
+    /// For `collaborative` (`factorisation`): latent factors.
+    pub factors: Option<i64>,
+    /// For `collaborative` (`factorisation`): ridge penalty λ.
+    pub regularisation: Option<f64>,
+    /// For `collaborative` (`factorisation`): confidence α of a held track.
+    pub confidence: Option<f64>,
+    /// For `collaborative` (`factorisation`): sweeps per retrain.
+    pub sweeps: Option<i64>,
     /// For `editorial`: tracks per regional playlist.
     pub playlist_length: Option<i64>,
     /// For `editorial`: share of the playlist reserved for local artists.
@@ -85,7 +96,16 @@ pub struct RawRule {
 fn scorer_keys(scorer: &str) -> &'static [&'static str] {
     match scorer {
         "popularity" => &["scope", "window_days"],
-        "collaborative" => &["retrain", "similarity", "neighbours"],
+        "collaborative" => &[
+            "retrain",
+            "model",
+            "neighbours",
+            "similarity",
+            "factors",
+            "regularisation",
+            "confidence",
+            "sweeps",
+        ],
         "editorial" => &["playlist_length", "local_share", "new_artist_share"],
         "paid_promotion" => &["base", "share", "major_weight"],
         _ => &[],
@@ -93,13 +113,18 @@ fn scorer_keys(scorer: &str) -> &'static [&'static str] {
 }
 
 impl RawPolicy {
-    fn given(&self) -> [(&'static str, bool); 11] {
+    fn given(&self) -> [(&'static str, bool); 16] {
         [
             ("scope", self.scope.is_some()),
             ("window_days", self.window_days.is_some()),
             ("retrain", self.retrain.is_some()),
+            ("model", self.model.is_some()),
             ("similarity", self.similarity.is_some()),
             ("neighbours", self.neighbours.is_some()),
+            ("factors", self.factors.is_some()),
+            ("regularisation", self.regularisation.is_some()),
+            ("confidence", self.confidence.is_some()),
+            ("sweeps", self.sweeps.is_some()),
             ("playlist_length", self.playlist_length.is_some()),
             ("local_share", self.local_share.is_some()),
             ("new_artist_share", self.new_artist_share.is_some()),
@@ -222,15 +247,7 @@ fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
                 p.retrain.as_deref().unwrap_or("weekly"),
                 &[("daily", Retrain::Daily), ("weekly", Retrain::Weekly)],
             )?,
-            similarity: one_of(
-                c,
-                &format!("{path}.similarity"),
-                p.similarity.as_deref().unwrap_or("cooccurrence"),
-                &[
-                    ("cooccurrence", Similarity::Cooccurrence),
-                    ("cosine", Similarity::Cosine),
-                ],
-            )?,
+            model: collaborative_model(c, path, p)?,
             neighbours: c.int_in(
                 &format!("{path}.neighbours"),
                 p.neighbours.unwrap_or(20),
@@ -265,6 +282,64 @@ fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
         }
     })
 }
+
+/// The keys each collaborative model takes, besides `retrain`, `model` and `neighbours`.
+fn model_keys(model: &str) -> &'static [&'static str] {
+    match model {
+        "item_item" => &["similarity"],
+        _ => &["factors", "regularisation", "confidence", "sweeps"],
+    }
+}
+
+/// The collaborative model and its settings; a key of the other model is an error.
+fn collaborative_model(c: &Check, path: &str, p: &RawPolicy) -> Result<CollaborativeModel> {
+    let key = |k: &str| format!("{path}.{k}");
+    let name = p.model.as_deref().unwrap_or("item_item");
+    one_of(
+        c,
+        &key("model"),
+        name,
+        &[("item_item", ()), ("factorisation", ())],
+    )?;
+    let mut allowed = vec!["retrain", "model", "neighbours"];
+    allowed.extend_from_slice(model_keys(name));
+    let given: Vec<_> = p
+        .given()
+        .into_iter()
+        .filter(|(k, _)| scorer_keys("collaborative").contains(k))
+        .collect();
+    only_keys(c, path, &format!("model {name:?}"), &given, &allowed)?;
+    if name == "item_item" {
+        return Ok(CollaborativeModel::ItemItem {
+            similarity: one_of(
+                c,
+                &key("similarity"),
+                p.similarity.as_deref().unwrap_or("cooccurrence"),
+                &[
+                    ("cooccurrence", Similarity::Cooccurrence),
+                    ("cosine", Similarity::Cosine),
+                ],
+            )?,
+        });
+    }
+    // Defaults: see policy::scorers::factorisation and docs/MODEL.md.
+    let regularisation = p.regularisation.unwrap_or(DEFAULT_REGULARISATION);
+    c.real_in(&key("regularisation"), regularisation, 0.001, 1000.0)?;
+    let confidence = p.confidence.unwrap_or(40.0);
+    c.real_in(&key("confidence"), confidence, 0.0, 1000.0)?;
+    Ok(CollaborativeModel::Factorisation(Factorisation {
+        factors: c.int_in(&key("factors"), p.factors.unwrap_or(DEFAULT_FACTORS), 2, 64)?,
+        regularisation,
+        confidence,
+        sweeps: c.int_in(&key("sweeps"), p.sweeps.unwrap_or(1), 1, 20)?,
+    }))
+}
+
+/// Default number of latent factors of `model = "factorisation"`.
+const DEFAULT_FACTORS: i64 = 8;
+
+/// Default ridge penalty λ of `model = "factorisation"`.
+const DEFAULT_REGULARISATION: f64 = 1.0;
 
 fn rule(c: &Check, path: &str, r: &RawRule) -> Result<Rule> {
     let allowed = rule_keys(&r.rule);
@@ -412,7 +487,9 @@ fn rename_scorer_key(e: crate::error::Error, path: &str) -> crate::error::Error 
 
 #[cfg(test)]
 mod tests {
-    use crate::policy::{ExposureGroup, PopularityScope, Retrain, Rule, Scorer, Similarity};
+    use crate::policy::{
+        CollaborativeModel, ExposureGroup, PopularityScope, Retrain, Rule, Scorer, Similarity,
+    };
     use crate::scenario::Scenario;
 
     /// The built-in default with its policies replaced by `policies` (TOML).
@@ -495,7 +572,9 @@ share = 0.3
             p[1].scorer,
             Scorer::Collaborative {
                 retrain: Retrain::Daily,
-                similarity: Similarity::Cosine,
+                model: CollaborativeModel::ItemItem {
+                    similarity: Similarity::Cosine
+                },
                 neighbours: 20
             }
         );
@@ -603,6 +682,108 @@ curation = [{ rule = "mmr" }, { rule = "local_quota", share = 1.5 }]
             e.contains("policies[0].curation[0]") && e.contains("min_share or boost"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn factorisation_keys_are_read_defaulted_and_checked() {
+        let s = with(
+            r#"
+[[policies]]
+name = "mf"
+scorer = "collaborative"
+model = "factorisation"
+retrain = "daily"
+factors = 8
+confidence = 10.0
+
+[[policies]]
+name = "mf-ads"
+scorer = "paid_promotion"
+base = "collaborative"
+model = "factorisation"
+"#,
+        )
+        .unwrap();
+        let mf = |factors, confidence| Scorer::Collaborative {
+            retrain: Retrain::Daily,
+            model: CollaborativeModel::Factorisation(crate::policy::Factorisation {
+                factors,
+                regularisation: 1.0,
+                confidence,
+                sweeps: 1,
+            }),
+            neighbours: 20,
+        };
+        assert_eq!(s.policies[0].scorer, mf(8, 10.0));
+        let Scorer::PaidPromotion { base, .. } = &s.policies[1].scorer else {
+            panic!("paid promotion expected");
+        };
+        let Scorer::Collaborative { model, .. } = &**base else {
+            panic!("collaborative base expected");
+        };
+        assert_eq!(
+            *model,
+            CollaborativeModel::Factorisation(crate::policy::Factorisation {
+                factors: 8,
+                regularisation: 1.0,
+                confidence: 40.0,
+                sweeps: 1,
+            })
+        );
+        let json = serde_json::to_string(&s.policies[0]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"name":"mf","scorer":"collaborative","retrain":"daily","model":"factorisation","factors":8,"regularisation":1.0,"confidence":10.0,"sweeps":1,"neighbours":20}"#
+        );
+
+        let policy = |extra: &str| {
+            error(&format!(
+                "[[policies]]\nname = \"a\"\nscorer = \"collaborative\"\n{extra}\n"
+            ))
+        };
+        // (extra keys, what the message must say): each bad value names its key and range,
+        // and a key of the other model is rejected, naming what the model takes.
+        let cases: [(&str, &[&str]); 7] = [
+            (
+                "model = \"factorisation\"\nfactors = 1",
+                &["policies[0].factors", "between 2 and 64, got 1"],
+            ),
+            (
+                "model = \"factorisation\"\nregularisation = 0.0",
+                &["policies[0].regularisation", "between 0.001 and 1000"],
+            ),
+            (
+                "model = \"factorisation\"\nconfidence = -1.0",
+                &["policies[0].confidence", "between 0 and 1000, got -1"],
+            ),
+            (
+                "model = \"factorisation\"\nsweeps = 0",
+                &["policies[0].sweeps", "between 1 and 20"],
+            ),
+            (
+                "model = \"svd\"",
+                &["policies[0].model", "\"item_item\", \"factorisation\""],
+            ),
+            (
+                "model = \"factorisation\"\nsimilarity = \"cosine\"",
+                &[
+                    "policies[0].similarity",
+                    "not a key of model \"factorisation\"",
+                    "factors, regularisation, confidence, sweeps",
+                ],
+            ),
+            (
+                "factors = 8",
+                &["policies[0].factors", "model \"item_item\""],
+            ),
+        ];
+        for (extra, needles) in cases {
+            let e = policy(extra);
+            assert!(needles.iter().all(|n| e.contains(n)), "{extra}: {e}");
+        }
+        // The keys stay collaborative's own.
+        let e = error("[[policies]]\nname = \"a\"\nscorer = \"content\"\nfactors = 8\n");
+        assert!(e.contains("policies[0].factors"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,8 @@
-//! The collaborative scorer: item-item collaborative filtering learned only from simulated
-//! plays, refitted on the scenario's schedule, so its feedback loop is real.
+//! The collaborative scorer: collaborative filtering learned only from simulated plays,
+//! refitted on the scenario's schedule, so its feedback loop is real. Two models share the
+//! schedule, the candidate machinery and the cold-start fallback: item-item co-occurrence
+//! (this file, `model = "item_item"`) and implicit matrix factorisation
+//! (`factorisation.rs`, `model = "factorisation"`).
 //!
 //! **Model.** The implicit feedback is the listeners' libraries (the tracks each one played
 //! enough to keep). For tracks i and j, C(i, j) is the number of listeners holding both;
@@ -21,8 +24,9 @@
 //! size) steps, independent of how popular anything is.
 
 use crate::ids::TrackId;
-use crate::policy::{Candidate, DayContext, Retrain, Similarity, SlateRequest};
+use crate::policy::{Candidate, CollaborativeModel, DayContext, Retrain, Similarity, SlateRequest};
 
+use super::factorisation::FactorModel;
 use super::popularity::PopularityDay;
 use crate::policy::PopularityScope;
 
@@ -49,6 +53,12 @@ impl ItemNeighbours {
         &self.items[self.offsets[t] as usize..self.offsets[t + 1] as usize]
     }
 
+    /// Rows built elsewhere: `items[offsets[t]..offsets[t + 1]]` are track t's neighbours.
+    pub(super) fn from_rows(offsets: Vec<u32>, items: Vec<(u32, f32)>) -> Self {
+        debug_assert_eq!(offsets.last().copied(), Some(items.len() as u32));
+        Self { offsets, items }
+    }
+
     /// Fits the model to `libraries` (one slice of track ids per listener, in listener
     /// order) over a catalogue of `n_tracks` tracks.
     pub fn fit<'l>(
@@ -57,31 +67,12 @@ impl ItemNeighbours {
         similarity: Similarity,
         neighbours: usize,
     ) -> Self {
-        // Libraries flattened, then inverted: which listeners hold each track.
-        let mut lib_offsets = vec![0u32];
-        let mut lib_items = Vec::new();
-        for library in libraries {
-            lib_items.extend_from_slice(library);
-            lib_offsets.push(lib_items.len() as u32);
-        }
-        let library = |l: usize| &lib_items[lib_offsets[l] as usize..lib_offsets[l + 1] as usize];
-        let mut held = vec![0u32; n_tracks + 1];
-        for &t in &lib_items {
-            held[t as usize + 1] += 1;
-        }
-        for t in 0..n_tracks {
-            held[t + 1] += held[t];
-        }
-        let mut holders = vec![0u32; lib_items.len()];
-        let mut fill = held.clone();
-        for l in 0..lib_offsets.len() - 1 {
-            for &t in library(l) {
-                holders[fill[t as usize] as usize] = l as u32;
-                fill[t as usize] += 1;
-            }
-        }
-        let n_of = |t: usize| (held[t + 1] - held[t]) as usize;
+        Self::fit_holdings(&Holdings::new(libraries, n_tracks), similarity, neighbours)
+    }
 
+    fn fit_holdings(h: &Holdings, similarity: Similarity, neighbours: usize) -> Self {
+        let n_tracks = h.tracks();
+        let n_of = |t: usize| h.holders(t).len();
         let mut counts = vec![0u32; n_tracks];
         let mut touched: Vec<u32> = Vec::new();
         let mut row: Vec<(f32, u32)> = Vec::new();
@@ -91,11 +82,11 @@ impl ItemNeighbours {
         };
         out.offsets.push(0);
         for i in 0..n_tracks {
-            let mine = &holders[held[i] as usize..held[i + 1] as usize];
+            let mine = h.holders(i);
             let read = mine.len().min(MAX_HOLDERS);
             for k in 0..read {
                 let l = mine[k * mine.len() / read] as usize;
-                for &j in library(l) {
+                for &j in h.library(l) {
                     if j as usize != i {
                         if counts[j as usize] == 0 {
                             touched.push(j);
@@ -151,6 +142,71 @@ impl ItemNeighbours {
     }
 }
 
+/// Who holds what: the libraries flattened in listener order, and inverted (each track's
+/// holders, in listener order). Both collaborative models fit to these.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Holdings {
+    /// `lib_items[lib_offsets[l]..lib_offsets[l + 1]]` is listener l's library.
+    pub(super) lib_offsets: Vec<u32>,
+    pub(super) lib_items: Vec<u32>,
+    /// `holders[held_offsets[t]..held_offsets[t + 1]]` are the listeners holding track t.
+    pub(super) held_offsets: Vec<u32>,
+    pub(super) holders: Vec<u32>,
+}
+
+impl Holdings {
+    /// Flattens and inverts `libraries` (track ids below `n_tracks`).
+    pub(super) fn new<'l>(libraries: impl Iterator<Item = &'l [u32]>, n_tracks: usize) -> Self {
+        let mut lib_offsets = vec![0u32];
+        let mut lib_items = Vec::new();
+        for library in libraries {
+            lib_items.extend_from_slice(library);
+            lib_offsets.push(lib_items.len() as u32);
+        }
+        let mut held_offsets = vec![0u32; n_tracks + 1];
+        for &t in &lib_items {
+            held_offsets[t as usize + 1] += 1;
+        }
+        for t in 0..n_tracks {
+            held_offsets[t + 1] += held_offsets[t];
+        }
+        let mut holders = vec![0u32; lib_items.len()];
+        let mut fill = held_offsets.clone();
+        for l in 0..lib_offsets.len() - 1 {
+            for &t in &lib_items[lib_offsets[l] as usize..lib_offsets[l + 1] as usize] {
+                holders[fill[t as usize] as usize] = l as u32;
+                fill[t as usize] += 1;
+            }
+        }
+        Self {
+            lib_offsets,
+            lib_items,
+            held_offsets,
+            holders,
+        }
+    }
+
+    /// Number of listeners.
+    pub(super) fn listeners(&self) -> usize {
+        self.lib_offsets.len() - 1
+    }
+
+    /// Number of tracks.
+    pub(super) fn tracks(&self) -> usize {
+        self.held_offsets.len() - 1
+    }
+
+    /// Listener `l`'s library.
+    pub(super) fn library(&self, l: usize) -> &[u32] {
+        &self.lib_items[self.lib_offsets[l] as usize..self.lib_offsets[l + 1] as usize]
+    }
+
+    /// The listeners holding track `t`, in listener order.
+    pub(super) fn holders(&self, t: usize) -> &[u32] {
+        &self.holders[self.held_offsets[t] as usize..self.held_offsets[t + 1] as usize]
+    }
+}
+
 /// One slate's collaborative scores: sums gathered in an open-addressing table (reused
 /// from slate to slate, so nothing allocates), then the best ranked by one partial sort of
 /// integer keys. Cost linear in library size × neighbours.
@@ -161,12 +217,16 @@ pub struct LibraryScores {
     bits: u32,
     ranked: Vec<u64>,
     best: usize,
+    /// Matrix factorisation: the listener's folded-in factor vector and the f × f system
+    /// it solves (see `factorisation::FactorModel::fold_in`).
+    pub(super) user: Vec<f64>,
+    pub(super) system: Vec<f64>,
 }
 
 impl LibraryScores {
     const EMPTY: u32 = u32::MAX;
 
-    fn reset(&mut self, entries: usize) {
+    pub(super) fn reset(&mut self, entries: usize) {
         self.sums.clear();
         self.bits = (2 * entries).max(16).next_power_of_two().trailing_zeros();
         self.slots.clear();
@@ -178,29 +238,42 @@ impl LibraryScores {
         (track.wrapping_mul(0x9E37_79B1) >> (32 - self.bits)) as usize
     }
 
+    /// The entry of `track`, created with score 0 if absent; `true` if it was created.
     #[inline]
-    fn add(&mut self, track: u32, s: f32) {
+    fn entry(&mut self, track: u32) -> (&mut f32, bool) {
         let mask = self.slots.len() - 1;
         let mut h = self.slot(track);
         loop {
             let slot = self.slots[h];
             if slot == Self::EMPTY {
                 self.slots[h] = self.sums.len() as u32;
-                self.sums.push((track, s));
-                return;
+                self.sums.push((track, 0.0));
+                let last = self.sums.len() - 1;
+                return (&mut self.sums[last].1, true);
             }
-            let entry = &mut self.sums[slot as usize];
-            if entry.0 == track {
-                entry.1 += s;
-                return;
+            if self.sums[slot as usize].0 == track {
+                return (&mut self.sums[slot as usize].1, false);
             }
             h = (h + 1) & mask;
         }
     }
 
+    #[inline]
+    pub(super) fn add(&mut self, track: u32, s: f32) {
+        *self.entry(track).0 += s;
+    }
+
+    /// Sets the score of `track` to `score()` unless it already has one.
+    #[inline]
+    pub(super) fn insert_with(&mut self, track: u32, score: impl FnOnce() -> f32) {
+        if let (entry, true) = self.entry(track) {
+            *entry = score();
+        }
+    }
+
     /// Ranks the scored tracks: key = (descending score, ascending id) packed in a `u64`
     /// (similarities are positive, so their bits order like the numbers).
-    fn rank(&mut self, best: usize) {
+    pub(super) fn rank(&mut self, best: usize) {
         self.ranked.clear();
         self.ranked.extend(
             self.sums
@@ -239,24 +312,35 @@ impl LibraryScores {
     }
 }
 
+/// The model a collaborative scorer serves from, as last fitted.
+#[derive(Clone, Debug)]
+enum Model {
+    ItemItem(ItemNeighbours),
+    Factorisation(FactorModel),
+}
+
 /// Day state of the collaborative scorer.
 #[derive(Clone, Debug)]
 pub struct CollaborativeDay {
     retrain: Retrain,
-    similarity: Similarity,
+    settings: CollaborativeModel,
     neighbours: usize,
-    model: ItemNeighbours,
+    model: Model,
     trained: bool,
     fallback: PopularityDay,
 }
 
 impl CollaborativeDay {
-    pub(crate) fn new(retrain: Retrain, similarity: Similarity, neighbours: u32) -> Self {
+    pub(crate) fn new(retrain: Retrain, settings: CollaborativeModel, neighbours: u32) -> Self {
+        let model = match settings {
+            CollaborativeModel::ItemItem { .. } => Model::ItemItem(ItemNeighbours::default()),
+            CollaborativeModel::Factorisation(mf) => Model::Factorisation(FactorModel::new(mf)),
+        };
         Self {
             retrain,
-            similarity,
+            settings,
             neighbours: neighbours as usize,
-            model: ItemNeighbours::default(),
+            model,
             trained: false,
             fallback: PopularityDay::new(PopularityScope::Regional, FALLBACK_WINDOW_DAYS, false),
         }
@@ -269,12 +353,16 @@ impl CollaborativeDay {
             Retrain::Weekly => ctx.day.rem_euclid(7) == 0,
         };
         if due || !self.trained {
-            self.model = ItemNeighbours::fit(
-                ctx.listeners.iter().map(|s| s.library()),
-                ctx.n_tracks,
-                self.similarity,
-                self.neighbours,
-            );
+            let holdings = Holdings::new(ctx.listeners.iter().map(|s| s.library()), ctx.n_tracks);
+            match (&mut self.model, self.settings) {
+                (Model::ItemItem(model), CollaborativeModel::ItemItem { similarity }) => {
+                    *model = ItemNeighbours::fit_holdings(&holdings, similarity, self.neighbours);
+                }
+                (Model::Factorisation(model), _) => model.fit(&holdings, self.neighbours),
+                (Model::ItemItem(_), CollaborativeModel::Factorisation(_)) => {
+                    unreachable!("invariant: the model matches its settings")
+                }
+            }
             self.trained = true;
         }
         self.fallback.prepare(ctx, slate);
@@ -289,8 +377,12 @@ impl CollaborativeDay {
         out: &mut Vec<Candidate>,
         pad: &mut Vec<TrackId>,
     ) {
-        self.model
-            .score_library(request.library.tracks(), n, scores);
+        match &self.model {
+            Model::ItemItem(model) => model.score_library(request.library.tracks(), n, scores),
+            Model::Factorisation(model) => {
+                model.score_library(request.library.tracks(), n, scores);
+            }
+        }
         let start = out.len();
         out.extend(scores.top().map(|(j, s)| Candidate::new(TrackId(j), s)));
         if out.len() - start < n {
@@ -308,9 +400,13 @@ impl CollaborativeDay {
         }
     }
 
-    /// Any track's score, from the sums `candidates` left in `scores`.
-    pub(crate) fn score(scores: &LibraryScores, track: TrackId) -> f32 {
-        scores.get(track.0).max(0.0)
+    /// Any track's score, from what `candidates` left in `scores`: the neighbour sum, or
+    /// the factorisation's predicted preference (0 when not positive).
+    pub(crate) fn score(&self, scores: &LibraryScores, track: TrackId) -> f32 {
+        match &self.model {
+            Model::ItemItem(_) => scores.get(track.0).max(0.0),
+            Model::Factorisation(model) => model.score(scores, track.0).max(0.0),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod collaborative;
 pub mod content;
 pub mod editorial;
+pub mod factorisation;
 pub mod popularity;
 pub mod promotion;
 pub mod random;
@@ -44,11 +45,11 @@ impl ScorerDay {
             Scorer::Content => Self::Content(content::ContentDay::default()),
             Scorer::Collaborative {
                 retrain,
-                similarity,
+                model,
                 neighbours,
             } => Self::Collaborative(Box::new(collaborative::CollaborativeDay::new(
                 *retrain,
-                *similarity,
+                *model,
                 *neighbours,
             ))),
             Scorer::Editorial {
@@ -155,7 +156,7 @@ impl ScorerDay {
             Self::Random(_) => 0.0,
             Self::Popularity(day) => day.score(request, track),
             Self::Content(_) => content::ContentDay::score(ctx.world, request, track),
-            Self::Collaborative(_) => collaborative::CollaborativeDay::score(cf, track),
+            Self::Collaborative(day) => day.score(cf, track),
             Self::Editorial(day) => day.score(request, track),
             Self::Custom(scorer) => scorer.score(ctx, request, track),
         }
