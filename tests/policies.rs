@@ -55,6 +55,34 @@ fn planted_states(rng: &mut SimRng) -> Vec<ListenerState> {
         .collect()
 }
 
+/// A recommender for `spec` prepared for day 0 of `world`, with tracks `0..released` out,
+/// no plays yet, slates of 10 and libraries of `library_size`.
+fn prepared(
+    spec: &PolicySpec,
+    world: &World,
+    states: &[ListenerState],
+    released: usize,
+    library_size: usize,
+) -> Recommender {
+    let n_tracks = world.catalogue.len();
+    let n_regions = world.listeners_by_region.len();
+    let zeros = vec![0u32; n_regions * n_tracks];
+    let mut recommender = Recommender::new(spec);
+    recommender.prepare_day(&DayContext {
+        day: 0,
+        released,
+        window_streams: &zeros,
+        recent_streams: &zeros,
+        n_tracks,
+        n_regions,
+        world,
+        slate_size: 10,
+        library_size,
+        listeners: states,
+    });
+    recommender
+}
+
 /// Share of the recommended tracks that belong to the querying listener's community, over
 /// 200 fresh listeners (100 per community) holding 5 tracks of their community each.
 fn in_community_share(model: CollaborativeModel) -> f64 {
@@ -73,20 +101,7 @@ fn in_community_share(model: CollaborativeModel) -> f64 {
             neighbours: 20,
         },
     );
-    let mut recommender = Recommender::new(&spec);
-    let zeros = vec![0u32; scenario.regions.len() * n_tracks];
-    recommender.prepare_day(&DayContext {
-        day: 0,
-        released: n_tracks,
-        window_streams: &zeros,
-        recent_streams: &zeros,
-        n_tracks,
-        n_regions: scenario.regions.len(),
-        world: &world,
-        slate_size: 10,
-        library_size: 10,
-        listeners: &states,
-    });
+    let recommender = prepared(&spec, &world, &states, n_tracks, 10);
     let (mut inside, mut total) = (0usize, 0usize);
     let mut scratch = SlateScratch::default();
     let mut slate = Vec::new();
@@ -166,22 +181,9 @@ fn content_slates_are_the_nearest_tracks_outside_the_library() {
     let key = replicate_key(&scenario, 0);
     let world = World::generate(&scenario, key);
     let states = initial_states(&scenario, &world, key.purpose(Purpose::World).child(3));
-    let n_tracks = world.catalogue.len();
     let released = world.catalogue.released(0);
-    let zeros = vec![0u32; scenario.regions.len() * n_tracks];
-    let mut recommender = Recommender::new(&PolicySpec::new("content", Scorer::Content));
-    recommender.prepare_day(&DayContext {
-        day: 0,
-        released,
-        window_streams: &zeros,
-        recent_streams: &zeros,
-        n_tracks,
-        n_regions: scenario.regions.len(),
-        world: &world,
-        slate_size: 10,
-        library_size: MAX_LIBRARY_SLOTS,
-        listeners: &states,
-    });
+    let spec = PolicySpec::new("content", Scorer::Content);
+    let recommender = prepared(&spec, &world, &states, released, MAX_LIBRARY_SLOTS);
     let taste = &world.catalogue.tracks.taste;
     let (mut found, mut wanted) = (0usize, 0usize);
     let mut scratch = SlateScratch::default();
