@@ -66,7 +66,7 @@ impl ContentDay {
     ) {
         let tastes = &world.catalogue.tracks.taste;
         self.grid.with_list(request.profile, tastes, |listed| {
-            best_outside_library(listed, request, n, take);
+            best_outside_library(listed, tastes, request, n, take);
         });
     }
 
@@ -83,6 +83,7 @@ impl ContentDay {
 #[inline]
 fn best_outside_library(
     listed: CellList,
+    tastes: &[crate::world::Taste],
     request: &SlateRequest,
     n: usize,
     mut take: impl FnMut(TrackId, f32),
@@ -98,15 +99,14 @@ fn best_outside_library(
     let mut best = [0u64; MAX_RANKED];
     let mut len = 0;
     let mut horizon = f32::INFINITY;
-    for (entry, &centre_d2) in listed.entries.iter().zip(listed.centre_d2) {
+    for (&t, &centre_d2) in listed.tracks.iter().zip(listed.centre_d2) {
         if centre_d2 > horizon {
             break;
         }
-        let t = entry.track.0;
         if request.library.contains(t) {
             continue;
         }
-        let key = sort_key(dist2(request.profile, &entry.taste), t);
+        let key = sort_key(dist2(request.profile, &tastes[t as usize]), t);
         if len == n {
             if key >= best[n - 1] {
                 continue;

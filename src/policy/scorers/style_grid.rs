@@ -30,7 +30,6 @@
 
 use rayon::prelude::*;
 
-use crate::ids::TrackId;
 use crate::world::{TASTE_DIMS, Taste, dist2};
 
 /// Side of a grid cell in taste units: about half the track spread (0.45 by default).
@@ -41,16 +40,6 @@ pub const MAX_CELLS: usize = 1 << 20;
 
 /// Marks a cell without a list.
 const NO_LIST: u32 = u32::MAX;
-
-/// A track's taste position and id side by side, so a slate reads a cell's list as one
-/// contiguous block.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TasteEntry {
-    /// Position in taste space.
-    pub taste: Taste,
-    /// The track.
-    pub track: TrackId,
-}
 
 /// Nearest released tracks to the centres of the occupied cells.
 #[derive(Clone, Debug, Default)]
@@ -67,9 +56,10 @@ pub struct StyleGrid {
     list_of: Vec<u32>,
     /// For each list, its cell.
     cell_of_list: Vec<u32>,
-    /// `per_cell` slots per list: tracks with their taste positions, nearest the cell's
-    /// centre first; `filled` says how many are used.
-    entries: Vec<TasteEntry>,
+    /// `per_cell` slots per list: track ids, nearest the cell's centre first; `filled` says
+    /// how many are used. Ids only (4 bytes a slot) keep the lists small enough to stay in
+    /// cache; the tracks' positions are read from the catalogue, which is smaller still.
+    tracks: Vec<u32>,
     /// Squared distance of each slot's track from its cell's centre (∞ when unused): what
     /// a new release must beat.
     centre_d2: Vec<f32>,
@@ -83,7 +73,7 @@ pub struct StyleGrid {
 #[derive(Clone, Copy, Debug)]
 pub struct CellList<'a> {
     /// Tracks, nearest the cell's centre first.
-    pub entries: &'a [TasteEntry],
+    pub tracks: &'a [u32],
     /// Their squared distances from the centre.
     pub centre_d2: &'a [f32],
     /// Distance of the query point from the centre.
@@ -171,11 +161,11 @@ impl StyleGrid {
         self.cell_of_list.extend_from_slice(&wanted);
         let (per_cell, geometry) = (self.per_cell, (self.shape, self.origin, self.width));
         let slots = (first + wanted.len()) * per_cell;
-        self.entries.resize(slots, UNUSED);
+        self.tracks.resize(slots, UNUSED);
         self.centre_d2.resize(slots, f32::INFINITY);
         self.filled.resize(first + wanted.len(), 0);
         let released_tastes = &tastes[..self.indexed];
-        self.entries[first * per_cell..]
+        self.tracks[first * per_cell..]
             .par_chunks_mut(per_cell)
             .zip(self.centre_d2[first * per_cell..].par_chunks_mut(per_cell))
             .zip(self.filled[first..].par_iter_mut())
@@ -193,7 +183,7 @@ impl StyleGrid {
         }
         let new = self.indexed..released;
         let (per_cell, geometry) = (self.per_cell, (self.shape, self.origin, self.width));
-        self.entries
+        self.tracks
             .par_chunks_mut(per_cell)
             .zip(self.centre_d2.par_chunks_mut(per_cell))
             .zip(self.filled.par_iter_mut())
@@ -201,11 +191,7 @@ impl StyleGrid {
             .for_each(|(((list, d2), filled), &cell)| {
                 let centre = centre_of(cell as usize, &geometry.0, &geometry.1, geometry.2);
                 for t in new.clone() {
-                    let entry = TasteEntry {
-                        taste: tastes[t],
-                        track: TrackId(t as u32),
-                    };
-                    if insert(list, d2, dist2(&centre, &tastes[t]), entry) {
+                    if insert(list, d2, dist2(&centre, &tastes[t]), t as u32) {
                         *filled = (*filled + 1).min(per_cell as u32);
                     }
                 }
@@ -247,23 +233,23 @@ impl StyleGrid {
             let slots = list as usize * self.per_cell..;
             let used = self.filled[list as usize] as usize;
             return read(CellList {
-                entries: &self.entries[slots.clone()][..used],
+                tracks: &self.tracks[slots.clone()][..used],
                 centre_d2: &self.centre_d2[slots][..used],
                 offset,
             });
         }
         let centre = centre_of(cell, &self.shape, &self.origin, self.width);
-        let mut entries = vec![UNUSED; self.per_cell];
+        let mut tracks = vec![UNUSED; self.per_cell];
         let mut centre_d2 = vec![f32::INFINITY; self.per_cell];
         let used = nearest_into(
             &centre,
             &tastes[..self.indexed],
-            &mut entries,
+            &mut tracks,
             &mut centre_d2,
             &mut Vec::new(),
         ) as usize;
         read(CellList {
-            entries: &entries[..used],
+            tracks: &tracks[..used],
             centre_d2: &centre_d2[..used],
             offset,
         })
@@ -271,10 +257,7 @@ impl StyleGrid {
 }
 
 /// An unused list slot.
-const UNUSED: TasteEntry = TasteEntry {
-    taste: [0.0; TASTE_DIMS],
-    track: TrackId(u32::MAX),
-};
+const UNUSED: u32 = u32::MAX;
 
 /// Centre of cell number `cell` (row-major, last dimension fastest).
 fn centre_of(cell: usize, shape: &[usize; TASTE_DIMS], origin: &Taste, width: f32) -> Taste {
@@ -293,7 +276,7 @@ fn centre_of(cell: usize, shape: &[usize; TASTE_DIMS], origin: &Taste, width: f3
 fn nearest_into(
     centre: &Taste,
     tastes: &[Taste],
-    list: &mut [TasteEntry],
+    list: &mut [u32],
     d2: &mut [f32],
     scratch: &mut Vec<(f32, u32)>,
 ) -> u32 {
@@ -312,20 +295,17 @@ fn nearest_into(
     scratch.truncate(keep);
     scratch.sort_unstable_by(order);
     for (slot, &(d, t)) in scratch.iter().enumerate() {
-        list[slot] = TasteEntry {
-            taste: tastes[t as usize],
-            track: TrackId(t),
-        };
+        list[slot] = t;
         d2[slot] = d;
     }
     keep as u32
 }
 
-/// Inserts `entry`, at squared distance `d` from the centre, into a list sorted nearest
+/// Inserts `track`, at squared distance `d` from the centre, into a list sorted nearest
 /// first if it beats the last slot (a later track loses ties, as in [`nearest_into`], since
 /// it has a higher id); returns whether it went in.
 #[inline]
-fn insert(list: &mut [TasteEntry], d2: &mut [f32], d: f32, entry: TasteEntry) -> bool {
+fn insert(list: &mut [u32], d2: &mut [f32], d: f32, track: u32) -> bool {
     let last = list.len() - 1;
     if d >= d2[last] {
         return false;
@@ -333,7 +313,7 @@ fn insert(list: &mut [TasteEntry], d2: &mut [f32], d: f32, entry: TasteEntry) ->
     let at = d2.partition_point(|&x| x <= d);
     list.copy_within(at..last, at + 1);
     d2.copy_within(at..last, at + 1);
-    list[at] = entry;
+    list[at] = track;
     d2[at] = d;
     true
 }
@@ -362,7 +342,7 @@ mod tests {
 
     fn listed(grid: &StyleGrid, p: &Taste, tastes: &[Taste]) -> (Vec<u32>, f32) {
         grid.with_list(p, tastes, |list| {
-            let ids = list.entries.iter().map(|e| e.track.0).collect();
+            let ids = list.tracks.to_vec();
             (ids, list.offset)
         })
     }
@@ -378,20 +358,14 @@ mod tests {
 
     #[test]
     fn insert_keeps_the_list_sorted_and_bounded() {
-        let entry = |t: u32| TasteEntry {
-            taste: [t as f32; TASTE_DIMS],
-            track: TrackId(t),
-        };
-        let mut list = [entry(1), entry(3), entry(u32::MAX)];
+        let mut list = [1, 3, u32::MAX];
         let mut d2 = [1.0, 3.0, f32::INFINITY];
-        let ids = |list: &[TasteEntry]| list.iter().map(|e| e.track.0).collect::<Vec<_>>();
-        assert!(insert(&mut list, &mut d2, 2.0, entry(7)));
-        assert_eq!((ids(&list), d2), (vec![1, 7, 3], [1.0, 2.0, 3.0]));
+        assert!(insert(&mut list, &mut d2, 2.0, 7));
+        assert_eq!((list, d2), ([1, 7, 3], [1.0, 2.0, 3.0]));
         // Ties the last: a later track loses.
-        assert!(!insert(&mut list, &mut d2, 3.0, entry(9)));
-        assert!(insert(&mut list, &mut d2, 0.5, entry(4)));
-        assert_eq!((ids(&list), d2), (vec![4, 1, 7], [0.5, 1.0, 2.0]));
-        assert_eq!(list[0].taste, [4.0; TASTE_DIMS]);
+        assert!(!insert(&mut list, &mut d2, 3.0, 9));
+        assert!(insert(&mut list, &mut d2, 0.5, 4));
+        assert_eq!((list, d2), ([4, 1, 7], [0.5, 1.0, 2.0]));
     }
 
     #[test]
@@ -459,9 +433,9 @@ mod tests {
         let (mut found, mut total) = (0, 0);
         for p in &profiles {
             let mut ranked: Vec<(f32, u32)> = grid.with_list(p, &tastes, |list| {
-                list.entries
+                list.tracks
                     .iter()
-                    .map(|e| (dist2(p, &e.taste), e.track.0))
+                    .map(|&t| (dist2(p, &tastes[t as usize]), t))
                     .collect()
             });
             ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
