@@ -13,7 +13,9 @@
 //! among the profile's nearest can be missing from the list only if it lies beyond the
 //! list's last track seen from the centre, and no point of a cell is farther than
 //! `CELL_WIDTH` (half the cell's diagonal in four dimensions) from its centre. Cells are
-//! small compared with the distances between neighbouring tracks' (measured in the tests).
+//! small enough that a profile's nearest tracks are nearly always on its cell's list: 96%
+//! of the nearest 10 even past a library full of nearer ones (measured in
+//! `tests/policies.rs`; a grid twice as coarse found 72%).
 //!
 //! Fine cells are many (a few hundred thousand in the default taste space), but profiles
 //! occupy few of them, so lists are materialised lazily: each day the cells of every
