@@ -103,14 +103,16 @@ fn best_outside_library(
         if centre_d2 > horizon {
             break;
         }
+        let key = sort_key(dist2(request.profile, &tastes[t as usize]), t);
+        // The cheap test first: most tracks past the first few cannot beat the kept ones,
+        // and need no library lookup.
+        if len == n && key >= best[n - 1] {
+            continue;
+        }
         if request.library.contains(t) {
             continue;
         }
-        let key = sort_key(dist2(request.profile, &tastes[t as usize]), t);
         if len == n {
-            if key >= best[n - 1] {
-                continue;
-            }
             len -= 1;
         }
         let mut at = len;
