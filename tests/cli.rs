@@ -374,3 +374,33 @@ fn set_overrides_a_key_and_bad_overrides_are_refused() {
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"replicates\": 1") && manifest.contains("\"days\": 21"));
 }
+
+#[test]
+fn a_matrix_factorisation_policy_runs_from_the_command_line_and_bad_keys_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mf = [
+        "--set",
+        "policies[1].scorer=\"collaborative\"",
+        "--set",
+        "policies[1].model=\"factorisation\"",
+        "--set",
+        "policies[1].retrain=\"daily\"",
+    ];
+    let mut bad = mf.to_vec();
+    bad.extend(["--set", "policies[1].factors=1"]);
+    run_scenario(&tiny_path(), &out, &bad)
+        .assert_user_error()
+        .assert_stderr_mentions(&["policies[1].factors", "2"]);
+    assert_no_output(tmp.path(), &out);
+    let mut wrong_model = mf.to_vec();
+    wrong_model.extend(["--set", "policies[1].similarity=\"cosine\""]);
+    run_scenario(&tiny_path(), &out, &wrong_model)
+        .assert_user_error()
+        .assert_stderr_mentions(&["policies[1].similarity"]);
+    run_scenario(&tiny_path(), &out, &mf).assert_success();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("factorisation"), "{manifest}");
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(metrics.lines().skip(1).any(|l| l.contains(",content,")));
+}
