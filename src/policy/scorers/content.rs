@@ -14,10 +14,11 @@ use crate::world::{World, dist2};
 
 use super::style_grid::{CellList, StyleGrid};
 
-/// Day state of the content scorer: the style grid over the released tracks.
+/// Day state of the content scorer: the style grid over the released tracks (laid out on
+/// the first day).
 #[derive(Clone, Debug, Default)]
 pub struct ContentDay {
-    grid: StyleGrid,
+    grid: Option<StyleGrid>,
 }
 
 impl ContentDay {
@@ -26,11 +27,11 @@ impl ContentDay {
     /// the releases and lists the cells of today's profiles.
     pub(crate) fn prepare(&mut self, ctx: &DayContext, longest: usize) {
         let tastes = &ctx.world.catalogue.tracks.taste;
-        if !self.grid.is_laid_out() || ctx.released < self.grid.indexed() {
-            self.grid = StyleGrid::new(tastes, 2 * (longest + ctx.library_size));
-        }
+        let grid = self
+            .grid
+            .get_or_insert_with(|| StyleGrid::new(tastes, 2 * (longest + ctx.library_size)));
         let profiles = ctx.listeners.iter().map(|s| &s.profile);
-        self.grid.update(tastes, ctx.released, profiles);
+        grid.update(tastes, ctx.released, profiles);
     }
 
     pub(crate) fn fill(
@@ -64,8 +65,11 @@ impl ContentDay {
         n: usize,
         take: impl FnMut(TrackId, f32),
     ) {
+        let Some(grid) = &self.grid else {
+            return; // not prepared: no slate
+        };
         let tastes = &world.catalogue.tracks.taste;
-        self.grid.with_list(request.profile, tastes, |listed| {
+        grid.with_list(request.profile, tastes, |listed| {
             best_outside_library(listed, tastes, request, n, take);
         });
     }

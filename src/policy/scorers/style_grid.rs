@@ -126,11 +126,6 @@ impl StyleGrid {
         }
     }
 
-    /// Whether the grid has been laid out.
-    pub fn is_laid_out(&self) -> bool {
-        !self.list_of.is_empty()
-    }
-
     /// Tracks `0..indexed` are in the lists.
     pub fn indexed(&self) -> usize {
         self.indexed
