@@ -70,7 +70,7 @@ impl ContentDay {
         };
         let tastes = &world.catalogue.tracks.taste;
         grid.with_list(request.profile, tastes, |listed| {
-            best_outside_library(listed, tastes, request, n, take);
+            best_outside_library(listed, request, n, take);
         });
     }
 
@@ -87,7 +87,6 @@ impl ContentDay {
 #[inline]
 fn best_outside_library(
     listed: CellList,
-    tastes: &[crate::world::Taste],
     request: &SlateRequest,
     n: usize,
     mut take: impl FnMut(TrackId, f32),
@@ -103,11 +102,12 @@ fn best_outside_library(
     let mut best = [0u64; MAX_RANKED];
     let mut len = 0;
     let mut horizon = f32::INFINITY;
-    for (&t, &centre_d2) in listed.tracks.iter().zip(listed.centre_d2) {
-        if centre_d2 > horizon {
+    for slot in listed.slots {
+        if slot.centre_d2 > horizon {
             break;
         }
-        let key = sort_key(dist2(request.profile, &tastes[t as usize]), t);
+        let t = slot.track;
+        let key = sort_key(dist2(request.profile, &slot.taste), t);
         // The cheap test first: most tracks past the first few cannot beat the kept ones,
         // and need no library lookup.
         if len == n && key >= best[n - 1] {

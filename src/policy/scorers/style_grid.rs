@@ -58,26 +58,40 @@ pub struct StyleGrid {
     list_of: Vec<u32>,
     /// For each list, its cell.
     cell_of_list: Vec<u32>,
-    /// `per_cell` slots per list: track ids, nearest the cell's centre first; `filled` says
-    /// how many are used. Ids only (4 bytes a slot) keep the lists small enough to stay in
-    /// cache; the tracks' positions are read from the catalogue, which is smaller still.
-    tracks: Vec<u32>,
-    /// Squared distance of each slot's track from its cell's centre (∞ when unused): what
-    /// a new release must beat.
-    centre_d2: Vec<f32>,
+    /// `per_cell` slots per list, nearest the cell's centre first; `filled` says how many
+    /// are used. A slot carries its track's position, so ranking a list reads one
+    /// contiguous run of memory rather than positions scattered over the catalogue.
+    slots: Vec<Slot>,
     /// Used slots of each list.
     filled: Vec<u32>,
     /// Tracks `0..indexed` are in the lists.
     indexed: usize,
 }
 
+/// One listed track.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot {
+    /// The track's id.
+    pub track: u32,
+    /// Its squared distance from the cell's centre (∞ when the slot is unused): what a new
+    /// release must beat.
+    pub centre_d2: f32,
+    /// Its position in taste space.
+    pub taste: Taste,
+}
+
+/// An unused list slot.
+const UNUSED: Slot = Slot {
+    track: u32::MAX,
+    centre_d2: f32::INFINITY,
+    taste: [0.0; TASTE_DIMS],
+};
+
 /// One cell's list, as a query point sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct CellList<'a> {
-    /// Tracks, nearest the cell's centre first.
-    pub tracks: &'a [u32],
-    /// Their squared distances from the centre.
-    pub centre_d2: &'a [f32],
+    /// Listed tracks, nearest the cell's centre first.
+    pub slots: &'a [Slot],
     /// Distance of the query point from the centre.
     pub offset: f32,
 }
@@ -157,19 +171,16 @@ impl StyleGrid {
         }
         self.cell_of_list.extend_from_slice(&wanted);
         let (per_cell, geometry) = (self.per_cell, (self.shape, self.origin, self.width));
-        let slots = (first + wanted.len()) * per_cell;
-        self.tracks.resize(slots, UNUSED);
-        self.centre_d2.resize(slots, f32::INFINITY);
+        self.slots.resize((first + wanted.len()) * per_cell, UNUSED);
         self.filled.resize(first + wanted.len(), 0);
         let released_tastes = &tastes[..self.indexed];
-        self.tracks[first * per_cell..]
+        self.slots[first * per_cell..]
             .par_chunks_mut(per_cell)
-            .zip(self.centre_d2[first * per_cell..].par_chunks_mut(per_cell))
             .zip(self.filled[first..].par_iter_mut())
             .zip(wanted.par_iter())
-            .for_each_init(Vec::new, |scratch, (((list, d2), filled), &cell)| {
+            .for_each_init(Vec::new, |scratch, ((list, filled), &cell)| {
                 let centre = centre_of(cell as usize, &geometry.0, &geometry.1, geometry.2);
-                *filled = nearest_into(&centre, released_tastes, list, d2, scratch);
+                *filled = nearest_into(&centre, released_tastes, list, scratch);
             });
     }
 
@@ -180,15 +191,19 @@ impl StyleGrid {
         }
         let new = self.indexed..released;
         let (per_cell, geometry) = (self.per_cell, (self.shape, self.origin, self.width));
-        self.tracks
+        self.slots
             .par_chunks_mut(per_cell)
-            .zip(self.centre_d2.par_chunks_mut(per_cell))
             .zip(self.filled.par_iter_mut())
             .zip(self.cell_of_list.par_iter())
-            .for_each(|(((list, d2), filled), &cell)| {
+            .for_each(|((list, filled), &cell)| {
                 let centre = centre_of(cell as usize, &geometry.0, &geometry.1, geometry.2);
                 for t in new.clone() {
-                    if insert(list, d2, dist2(&centre, &tastes[t]), t as u32) {
+                    let slot = Slot {
+                        track: t as u32,
+                        centre_d2: dist2(&centre, &tastes[t]),
+                        taste: tastes[t],
+                    };
+                    if insert(list, slot) {
                         *filled = (*filled + 1).min(per_cell as u32);
                     }
                 }
@@ -227,34 +242,27 @@ impl StyleGrid {
         let (cell, offset) = self.locate(profile);
         let list = self.list_of[cell];
         if list != NO_LIST {
-            let slots = list as usize * self.per_cell..;
+            let start = list as usize * self.per_cell;
             let used = self.filled[list as usize] as usize;
             return read(CellList {
-                tracks: &self.tracks[slots.clone()][..used],
-                centre_d2: &self.centre_d2[slots][..used],
+                slots: &self.slots[start..start + used],
                 offset,
             });
         }
         let centre = centre_of(cell, &self.shape, &self.origin, self.width);
-        let mut tracks = vec![UNUSED; self.per_cell];
-        let mut centre_d2 = vec![f32::INFINITY; self.per_cell];
+        let mut slots = vec![UNUSED; self.per_cell];
         let used = nearest_into(
             &centre,
             &tastes[..self.indexed],
-            &mut tracks,
-            &mut centre_d2,
+            &mut slots,
             &mut Vec::new(),
-        ) as usize;
+        );
         read(CellList {
-            tracks: &tracks[..used],
-            centre_d2: &centre_d2[..used],
+            slots: &slots[..used as usize],
             offset,
         })
     }
 }
-
-/// An unused list slot.
-const UNUSED: u32 = u32::MAX;
 
 /// Centre of cell number `cell` (row-major, last dimension fastest).
 fn centre_of(cell: usize, shape: &[usize; TASTE_DIMS], origin: &Taste, width: f32) -> Taste {
@@ -268,13 +276,12 @@ fn centre_of(cell: usize, shape: &[usize; TASTE_DIMS], origin: &Taste, width: f3
     centre
 }
 
-/// Fills `list` (and the distances `d2`) with the `list.len()` tracks of `tastes` nearest
-/// `centre`, nearest first (ties: lower track id); returns how many slots were filled.
+/// Fills `list` with the `list.len()` tracks of `tastes` nearest `centre`, nearest first
+/// (ties: lower track id); returns how many slots were filled.
 fn nearest_into(
     centre: &Taste,
     tastes: &[Taste],
-    list: &mut [u32],
-    d2: &mut [f32],
+    list: &mut [Slot],
     scratch: &mut Vec<(f32, u32)>,
 ) -> u32 {
     scratch.clear();
@@ -291,27 +298,28 @@ fn nearest_into(
     }
     scratch.truncate(keep);
     scratch.sort_unstable_by(order);
-    for (slot, &(d, t)) in scratch.iter().enumerate() {
-        list[slot] = t;
-        d2[slot] = d;
+    for (slot, &(d, t)) in list.iter_mut().zip(scratch.iter()) {
+        *slot = Slot {
+            track: t,
+            centre_d2: d,
+            taste: tastes[t as usize],
+        };
     }
     keep as u32
 }
 
-/// Inserts `track`, at squared distance `d` from the centre, into a list sorted nearest
-/// first if it beats the last slot (a later track loses ties, as in [`nearest_into`], since
-/// it has a higher id); returns whether it went in.
+/// Inserts `slot` into a list sorted nearest the centre first if it beats the last slot
+/// (a later track loses ties, as in [`nearest_into`], since it has a higher id); returns
+/// whether it went in.
 #[inline]
-fn insert(list: &mut [u32], d2: &mut [f32], d: f32, track: u32) -> bool {
+fn insert(list: &mut [Slot], slot: Slot) -> bool {
     let last = list.len() - 1;
-    if d >= d2[last] {
+    if slot.centre_d2 >= list[last].centre_d2 {
         return false;
     }
-    let at = d2.partition_point(|&x| x <= d);
+    let at = list.partition_point(|x| x.centre_d2 <= slot.centre_d2);
     list.copy_within(at..last, at + 1);
-    d2.copy_within(at..last, at + 1);
-    list[at] = track;
-    d2[at] = d;
+    list[at] = slot;
     true
 }
 
@@ -339,7 +347,7 @@ mod tests {
 
     fn listed(grid: &StyleGrid, p: &Taste, tastes: &[Taste]) -> (Vec<u32>, f32) {
         grid.with_list(p, tastes, |list| {
-            let ids = list.tracks.to_vec();
+            let ids = list.slots.iter().map(|s| s.track).collect();
             (ids, list.offset)
         })
     }
@@ -355,14 +363,18 @@ mod tests {
 
     #[test]
     fn insert_keeps_the_list_sorted_and_bounded() {
-        let mut list = [1, 3, u32::MAX];
-        let mut d2 = [1.0, 3.0, f32::INFINITY];
-        assert!(insert(&mut list, &mut d2, 2.0, 7));
-        assert_eq!((list, d2), ([1, 7, 3], [1.0, 2.0, 3.0]));
+        let at = |track, centre_d2| Slot {
+            track,
+            centre_d2,
+            taste: [track as f32; TASTE_DIMS],
+        };
+        let mut list = [at(1, 1.0), at(3, 3.0), UNUSED];
+        assert!(insert(&mut list, at(7, 2.0)));
+        assert_eq!(list, [at(1, 1.0), at(7, 2.0), at(3, 3.0)]);
         // Ties the last: a later track loses.
-        assert!(!insert(&mut list, &mut d2, 3.0, 9));
-        assert!(insert(&mut list, &mut d2, 0.5, 4));
-        assert_eq!((list, d2), ([4, 1, 7], [0.5, 1.0, 2.0]));
+        assert!(!insert(&mut list, at(9, 3.0)));
+        assert!(insert(&mut list, at(4, 0.5)));
+        assert_eq!(list, [at(4, 0.5), at(1, 1.0), at(7, 2.0)]);
     }
 
     #[test]
@@ -430,9 +442,9 @@ mod tests {
         let (mut found, mut total) = (0, 0);
         for p in &profiles {
             let mut ranked: Vec<(f32, u32)> = grid.with_list(p, &tastes, |list| {
-                list.tracks
+                list.slots
                     .iter()
-                    .map(|&t| (dist2(p, &tastes[t as usize]), t))
+                    .map(|s| (dist2(p, &s.taste), s.track))
                     .collect()
             });
             ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
