@@ -28,6 +28,10 @@ pub enum Retrain {
     Daily,
     /// On the first day of every chart week (days 0, 7, 14, …).
     Weekly,
+    /// Once, on the first day the policy recommends (day 0: from the libraries listeners
+    /// start with, before any recommendation), and never again: no feedback loop (Chaney
+    /// et al. 2018's "single training").
+    Once,
 }
 
 /// How item-item co-occurrence counts become similarities.

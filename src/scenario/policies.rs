@@ -245,7 +245,11 @@ fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
                 c,
                 &format!("{path}.retrain"),
                 p.retrain.as_deref().unwrap_or("weekly"),
-                &[("daily", Retrain::Daily), ("weekly", Retrain::Weekly)],
+                &[
+                    ("daily", Retrain::Daily),
+                    ("weekly", Retrain::Weekly),
+                    ("once", Retrain::Once),
+                ],
             )?,
             model: collaborative_model(c, path, p)?,
             neighbours: c.int_in(
@@ -645,9 +649,19 @@ curation = [{ rule = "mmr" }, { rule = "local_quota", share = 1.5 }]
         let e =
             error("[[policies]]\nname = \"a\"\nscorer = \"collaborative\"\nretrain = \"hourly\"\n");
         assert!(
-            e.contains("policies[0].retrain") && e.contains("\"daily\", \"weekly\""),
+            e.contains("policies[0].retrain") && e.contains("\"daily\", \"weekly\", \"once\""),
             "{e}"
         );
+        let once =
+            with("[[policies]]\nname = \"a\"\nscorer = \"collaborative\"\nretrain = \"once\"\n")
+                .unwrap();
+        assert!(matches!(
+            once.policies[0].scorer,
+            Scorer::Collaborative {
+                retrain: Retrain::Once,
+                ..
+            }
+        ));
 
         let e = error("[[policies]]\nname = \"a\"\nscorer = \"paid_promotion\"\n");
         assert!(e.contains("policies[0].base"), "{e}");

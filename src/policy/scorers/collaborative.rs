@@ -351,6 +351,7 @@ impl CollaborativeDay {
         let due = match self.retrain {
             Retrain::Daily => true,
             Retrain::Weekly => ctx.day.rem_euclid(7) == 0,
+            Retrain::Once => false,
         };
         if due || !self.trained {
             let holdings = Holdings::new(ctx.listeners.iter().map(|s| s.library()), ctx.n_tracks);
