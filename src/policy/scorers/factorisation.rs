@@ -31,16 +31,12 @@
 //! start from the previous track factors (warm start) and run `sweeps` (default 1).
 //! Tracks nobody holds get y = 0 exactly and are never recommended.
 //!
-//! **Serving.** Candidates come from each track's `neighbours` nearest tracks, found at
-//! retrain time: s(i, j) = y_iᵀ (YᵀY + λI)⁻¹ y_j, which (Sherman–Morrison) ranks j exactly
-//! as the model's prediction for a listener holding only i does, so the lists are the
-//! model's own one-track recommendations. Found exactly over all held tracks in whitened
-//! coordinates w = L⁻¹y (YᵀY + λI = LLᵀ, single precision), at most O(held² f) per refit
-//! but mostly far less: tracks are visited by decreasing ‖w‖ and a track's scan stops
-//! where s(i, j) ≤ ‖w_i‖‖w_j‖ says nothing further can enter its list. A slate folds the listener's *current* library into a factor x_u with the exact
-//! listener step above (O(16 f² + f³)), takes the union of its tracks' neighbour lists and
-//! ranks it by the prediction x_uᵀ y_j: a cost fixed by library size × `neighbours` × f,
-//! independent of the catalogue. Tracks predicted at or below 0 are dropped; a listener
+//! **Serving.** Candidates come from each track's `neighbours` nearest tracks in latent
+//! space, found at retrain time (`latent_neighbours.rs`): the model's own one-track
+//! recommendations. A slate folds the listener's *current* library into a factor x_u with
+//! the exact listener step above (O(16 f² + f³)), takes the union of its tracks' neighbour
+//! lists and ranks it by the prediction x_uᵀ y_j: a cost fixed by library size ×
+//! `neighbours` × f, independent of the catalogue. Tracks predicted at or below 0 are dropped; a listener
 //! with nothing left (an empty library, or only tracks nobody held at the last refit) is
 //! padded from the regional popularity ranking, as in the item-item model.
 //!
@@ -51,7 +47,9 @@
 use ndarray::Array2;
 use rayon::prelude::*;
 
+use super::cholesky::{cholesky, cholesky_solve, dot};
 use super::collaborative::{Holdings, ItemNeighbours, LibraryScores};
+use super::latent_neighbours::latent_neighbours;
 use crate::policy::Factorisation;
 use crate::rng::mix64;
 
@@ -61,15 +59,6 @@ pub const INITIAL_SWEEPS: u32 = 8;
 /// Rows solved by one parallel task (a constant, so the partition never depends on the
 /// number of threads).
 const ROWS_PER_TASK: usize = 256;
-
-/// Tracks whose neighbour lists one parallel task finds (a multiple of `ROWS`).
-const NEIGHBOUR_ROWS_PER_TASK: usize = 32;
-
-/// Tracks whose similarities are computed together, sharing each load of the others'.
-const ROWS: usize = 4;
-
-/// Tracks in one block of the neighbour search (two 4-lane vectors).
-const COLUMNS: usize = 8;
 
 /// Key of the hash behind the initial track factors.
 const INIT_KEY: u64 = 0x6d66_5f69_6e69_7400;
@@ -337,184 +326,6 @@ fn solve_row(
     cholesky_solve(system, f, x);
 }
 
-/// In-place Cholesky factorisation A = LLᵀ of a symmetric positive definite f × f matrix
-/// (row-major; only the lower triangle is read, and L is written over it). A pivot that
-/// rounding drives to 0 or below is clamped to the smallest positive value, so the solve
-/// stays finite (the systems here are YᵀY + λI plus positive semidefinite terms).
-pub fn cholesky(a: &mut [f64], f: usize) {
-    for j in 0..f {
-        let d = a[j * f + j] - dot(&a[j * f..j * f + j], &a[j * f..j * f + j]);
-        let d = d.max(f64::MIN_POSITIVE).sqrt();
-        a[j * f + j] = d;
-        // One division per column, not per entry: a slate's fold-in is latency-bound.
-        let inverse = 1.0 / d;
-        for i in j + 1..f {
-            let s = a[i * f + j] - dot(&a[i * f..i * f + j], &a[j * f..j * f + j]);
-            a[i * f + j] = s * inverse;
-        }
-    }
-}
-
-/// Solves LLᵀx = b in place (`l` from [`cholesky`]).
-pub fn cholesky_solve(l: &[f64], f: usize, b: &mut [f64]) {
-    forward_substitute(l, f, b);
-    for i in (0..f).rev() {
-        let mut s = b[i];
-        for k in i + 1..f {
-            s -= l[k * f + i] * b[k];
-        }
-        b[i] = s / l[i * f + i];
-    }
-}
-
-/// Solves Lz = b in place.
-fn forward_substitute(l: &[f64], f: usize, b: &mut [f64]) {
-    for i in 0..f {
-        let s = b[i] - dot(&l[i * f..i * f + i], &b[..i]);
-        b[i] = s / l[i * f + i];
-    }
-}
-
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Each track's `k` nearest tracks by s(i, j) = y_iᵀ G⁻¹ y_j (G = YᵀY + λI), positive
-/// similarities only, most similar first, ties to the lower id: exact, over all tracks with
-/// a non-zero factor, in whitened single-precision coordinates w = L⁻¹y (G = LLᵀ, so
-/// s(i, j) = w_i·w_j).
-///
-/// Tracks are visited in descending ‖w‖, and a track's scan stops at the first block whose
-/// largest norm ‖w_j‖ cannot reach its list: s(i, j) ≤ ‖w_i‖‖w_j‖ (Cauchy–Schwarz), so no
-/// later track can either. Factor norms are heavy-tailed (held-by-many tracks have long
-/// vectors), so most of the all-pairs work is skipped, and the result is the same.
-fn latent_neighbours(items: &Array2<f64>, gram: &[f64], k: usize) -> ItemNeighbours {
-    let (n, f) = items.dim();
-    let flat = items.as_slice().expect("invariant: factors are contiguous");
-    let mut l = gram.to_vec();
-    cholesky(&mut l, f);
-    let mut w = vec![0.0; f];
-    let mut tracks: Vec<(u32, Vec<f32>, f32)> = Vec::new();
-    for t in 0..n {
-        let y = &flat[t * f..(t + 1) * f];
-        if y.iter().all(|&v| v == 0.0) {
-            continue;
-        }
-        w.copy_from_slice(y);
-        forward_substitute(&l, f, &mut w);
-        let norm = dot(&w, &w).sqrt() as f32;
-        tracks.push((t as u32, w.iter().map(|&v| v as f32).collect(), norm));
-    }
-    tracks.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-    let m = tracks.len();
-    // Stored in blocks of COLUMNS tracks, each block factor-major (position c's w[p] at
-    // (c / COLUMNS)·f·COLUMNS + p·COLUMNS + c % COLUMNS), zero-padded to whole blocks and
-    // whole groups of ROWS: one track's similarities to a block are f multiply-adds of
-    // contiguous vectors, computed for ROWS tracks at once in registers.
-    let blocks = m.div_ceil(COLUMNS).max(1);
-    let padded = (blocks * COLUMNS).max(m.div_ceil(ROWS) * ROWS);
-    let mut whitened = vec![0f32; padded.div_ceil(COLUMNS) * f * COLUMNS];
-    for (c, (_, w, _)) in tracks.iter().enumerate() {
-        for (p, &v) in w.iter().enumerate() {
-            whitened[(c / COLUMNS) * f * COLUMNS + p * COLUMNS + c % COLUMNS] = v;
-        }
-    }
-    // A block's largest norm is its first (norms descend), inflated to cover rounding in
-    // the single-precision dot products (error ≤ f·ε·‖a‖‖b‖ ≪ 10⁻⁴‖a‖‖b‖ for f ≤ 64).
-    let reach: Vec<f32> = (0..blocks)
-        .map(|b| tracks.get(b * COLUMNS).map_or(0.0, |t| t.2) * (1.0 + 1e-4))
-        .collect();
-    let norm = |c: usize| tracks.get(c).map_or(0.0, |t| t.2);
-    let factor =
-        |c: usize, p: usize| whitened[(c / COLUMNS) * f * COLUMNS + p * COLUMNS + c % COLUMNS];
-    let found: Vec<Vec<Vec<(u32, f32)>>> = (0..m.div_ceil(NEIGHBOUR_ROWS_PER_TASK))
-        .into_par_iter()
-        .map(|task| {
-            let first = task * NEIGHBOUR_ROWS_PER_TASK;
-            let last = (first + NEIGHBOUR_ROWS_PER_TASK).min(m);
-            let mut rows = Vec::with_capacity(last - first);
-            let mut mine = vec![0f32; ROWS * f];
-            for group in (first..last).step_by(ROWS) {
-                for r in 0..ROWS {
-                    for p in 0..f {
-                        mine[r * f + p] = factor(group + r, p);
-                    }
-                }
-                let mut best: [Vec<(u32, f32)>; ROWS] = Default::default();
-                for b in 0..blocks {
-                    let reachable =
-                        (0..ROWS).any(|r| norm(group + r) * reach[b] > floor(&best[r], k));
-                    if !reachable {
-                        break;
-                    }
-                    let block = &whitened[b * f * COLUMNS..(b + 1) * f * COLUMNS];
-                    let mut acc = [[0f32; COLUMNS]; ROWS];
-                    for (p, w) in block.chunks_exact(COLUMNS).enumerate() {
-                        for (r, acc) in acc.iter_mut().enumerate() {
-                            let a = mine[r * f + p];
-                            for (s, &v) in acc.iter_mut().zip(w) {
-                                *s += a * v;
-                            }
-                        }
-                    }
-                    for (r, acc) in acc.iter().enumerate() {
-                        let floor = floor(&best[r], k);
-                        if !acc.iter().fold(false, |any, &s| any | (s >= floor)) {
-                            continue;
-                        }
-                        for (q, &s) in acc.iter().enumerate() {
-                            let c = b * COLUMNS + q;
-                            if c < m && c != group + r {
-                                offer(&mut best[r], k, tracks[c].0, s);
-                            }
-                        }
-                    }
-                }
-                rows.extend(best.into_iter().take(last - group));
-            }
-            rows
-        })
-        .collect();
-    // Back to track order.
-    let mut by_track: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
-    for (c, row) in found.into_iter().flatten().enumerate() {
-        by_track[tracks[c].0 as usize] = row;
-    }
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0);
-    let mut neighbours = Vec::new();
-    for row in by_track {
-        neighbours.extend(row);
-        offsets.push(neighbours.len() as u32);
-    }
-    ItemNeighbours::from_rows(offsets, neighbours)
-}
-
-/// The similarity a track must reach to join a top-`k` list (positive similarities only;
-/// at a tie, the lower id wins, see [`offer`]).
-#[inline]
-fn floor(best: &[(u32, f32)], k: usize) -> f32 {
-    if best.len() == k {
-        best.last().map_or(f32::INFINITY, |b| b.1)
-    } else {
-        f32::MIN_POSITIVE
-    }
-}
-
-/// Offers `track` with similarity `s` to the top-`k` list `best`, kept in the order
-/// (similarity descending, id ascending) whatever order tracks are offered in.
-#[inline]
-fn offer(best: &mut Vec<(u32, f32)>, k: usize, track: u32, s: f32) {
-    let before = |b: &(u32, f32)| b.1 > s || (b.1 == s && b.0 < track);
-    if s <= 0.0 || (best.len() == k && best.last().is_none_or(before)) {
-        return;
-    }
-    let at = best.partition_point(before);
-    best.insert(at, (track, s));
-    best.truncate(k);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,37 +349,6 @@ mod tests {
         m.gram = gram(&m.items, s.regularisation);
         m.neighbours = latent_neighbours(&m.items, &m.gram, neighbours);
         m
-    }
-
-    #[test]
-    fn cholesky_solves_hand_checked_systems() {
-        // [[4, 2], [2, 3]] = LLᵀ with L = [[2, 0], [1, √2]]; 4x + 2y = 2, 2x + 3y = 1 has
-        // x = (2·3 − 2·1)/8 = 0.5, y = (4·1 − 2·2)/8 = 0 (Cramer's rule, det = 8).
-        let mut a = vec![4.0, 2.0, 2.0, 3.0];
-        cholesky(&mut a, 2);
-        assert_eq!((a[0], a[2]), (2.0, 1.0));
-        assert!((a[3] - 2f64.sqrt()).abs() < 1e-15);
-        let mut b = vec![2.0, 1.0];
-        cholesky_solve(&a, 2, &mut b);
-        assert!((b[0] - 0.5).abs() < 1e-15 && b[1].abs() < 1e-15, "{b:?}");
-        // The textbook 3 × 3 case: L = [[2, 0, 0], [6, 1, 0], [−8, 5, 3]]; b = A·(1, 1, 1).
-        let mut a = vec![
-            4.0, 12.0, -16.0, //
-            12.0, 37.0, -43.0, //
-            -16.0, -43.0, 98.0,
-        ];
-        cholesky(&mut a, 3);
-        for (got, want) in [(a[0], 2.0), (a[3], 6.0), (a[4], 1.0)] {
-            assert!((got - want).abs() < 1e-12);
-        }
-        for (got, want) in [(a[6], -8.0), (a[7], 5.0), (a[8], 3.0)] {
-            assert!((got - want).abs() < 1e-12);
-        }
-        let mut b = vec![0.0, 6.0, 39.0];
-        cholesky_solve(&a, 3, &mut b);
-        for v in b {
-            assert!((v - 1.0).abs() < 1e-12, "{v}");
-        }
     }
 
     #[test]

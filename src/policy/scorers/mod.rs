@@ -4,10 +4,12 @@
 //! a policy has no curation rules) and `candidates` + `score` (a scored candidate list for
 //! the rules to re-rank, and the score of any track a rule's pool adds).
 
+mod cholesky;
 pub mod collaborative;
 pub mod content;
 pub mod editorial;
 pub mod factorisation;
+mod latent_neighbours;
 pub mod popularity;
 pub mod promotion;
 pub mod random;
