@@ -23,7 +23,7 @@ use chartsim::policy::{
 };
 use chartsim::rng::{Purpose, SimRng};
 use chartsim::scenario::Scenario;
-use chartsim::step::{ListenerState, initial_states};
+use chartsim::step::{ListenerState, Market, initial_states};
 use chartsim::world::World;
 
 const SLATES: usize = 1_000;
@@ -51,6 +51,7 @@ fn policies() -> Vec<PolicySpec> {
             },
         ),
         PolicySpec::new("content", Scorer::Content),
+        PolicySpec::new("ideal", Scorer::Ideal),
         PolicySpec::new("collaborative", collaborative.clone()),
         PolicySpec::new("factorisation", factorisation(8)),
         PolicySpec::new("factorisation_f16", factorisation(16)),
@@ -112,6 +113,8 @@ struct Setup {
     world: World,
     states: Vec<ListenerState>,
     windows: Vec<u32>,
+    /// Day 14's utility terms (no plays recorded, so no social proof).
+    market: Market,
 }
 
 fn setup(back_catalogue: u32) -> Setup {
@@ -123,11 +126,14 @@ fn setup(back_catalogue: u32) -> Setup {
     let windows = (0..scenario.regions.len() * world.catalogue.len())
         .map(|i| (i % 97) as u32)
         .collect();
+    let mut market = Market::new(&world, scenario.regions.len(), 7);
+    market.prepare_terms(&scenario, &world, 14, world.catalogue.released(14));
     Setup {
         scenario,
         world,
         states,
         windows,
+        market,
     }
 }
 
@@ -143,6 +149,8 @@ fn context<'a>(s: &'a Setup, day: i32) -> DayContext<'a> {
         slate_size: 10,
         library_size: 10,
         listeners: &s.states,
+        terms: s.market.all_terms(),
+        taste_weight: s.scenario.utility.taste as f32,
     }
 }
 
@@ -168,6 +176,7 @@ fn slates(c: &mut Criterion) {
                     for l in 0..SLATES {
                         let state = &s.states[l * 29];
                         let request = SlateRequest {
+                            listener: chartsim::ids::ListenerId((l * 29) as u32),
                             region: s.world.listeners.region()[l * 29],
                             profile: &state.profile,
                             library: LibraryView::new(state.library()),

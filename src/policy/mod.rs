@@ -39,7 +39,7 @@ pub use spec::{
     PopularityScope, Retrain, Rule, Scorer, Similarity,
 };
 
-use crate::ids::{RegionId, TrackId};
+use crate::ids::{ListenerId, RegionId, TrackId};
 use crate::rng::SimRng;
 use crate::step::ListenerState;
 use crate::world::{Taste, World};
@@ -86,6 +86,9 @@ impl<'a> LibraryView<'a> {
 
 /// What a scorer may know about the listener whose slate it fills.
 pub struct SlateRequest<'a> {
+    /// The listener whose slate it is. Platform scorers see them only through the fields
+    /// below; the `ideal` benchmark reads their true taste from the world.
+    pub listener: ListenerId,
     /// The listener's region.
     pub region: RegionId,
     /// The listener's style profile: moving average (weight 0.05 per stream) of the taste positions of the tracks they
@@ -121,6 +124,12 @@ pub struct DayContext<'a> {
     /// Every listener's state as of the start of the day (libraries: what learned scorers
     /// train on).
     pub listeners: &'a [ListenerState],
+    /// The day's utility terms of every track as listeners see them, region-major (only
+    /// the `ideal` benchmark reads them; may be empty outside a simulation, and the
+    /// `ideal` benchmark then gives no slates).
+    pub terms: &'a [crate::step::TrackTerms],
+    /// The weight of taste match in utility (`utility.taste`), for the `ideal` benchmark.
+    pub taste_weight: f32,
 }
 
 /// The day-level state of a policy, shared by all of that day's slates.
@@ -187,7 +196,11 @@ impl Recommender {
             Scorer::PaidPromotion { base, .. } => {
                 Self::window_days(&PolicySpec::new("", (**base).clone()))
             }
-            Scorer::Random | Scorer::Content | Scorer::Editorial { .. } | Scorer::Custom(_) => 0,
+            Scorer::Random
+            | Scorer::Content
+            | Scorer::Ideal
+            | Scorer::Editorial { .. }
+            | Scorer::Custom(_) => 0,
         }
     }
 

@@ -105,6 +105,10 @@ pub enum Scorer {
     /// Tracks closest to the listener's profile, a moving average of the styles they
     /// played (content-based filtering).
     Content,
+    /// An oracle benchmark, not a platform's algorithm: the tracks each listener would
+    /// value most today, from their true taste and the day's utility terms (Chaney et al.
+    /// 2018's "ideal" recommender).
+    Ideal,
     /// Collaborative filtering learned from simulated libraries: item-item neighbours or
     /// implicit matrix factorisation.
     Collaborative {
@@ -149,6 +153,7 @@ impl Scorer {
         "collaborative",
         "editorial",
         "paid_promotion",
+        "ideal",
     ];
 }
 

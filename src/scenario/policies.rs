@@ -215,6 +215,7 @@ fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
     Ok(match name {
         "random" => Scorer::Random,
         "content" => Scorer::Content,
+        "ideal" => Scorer::Ideal,
         "popularity" => {
             let scope = one_of(
                 c,
@@ -650,6 +651,13 @@ curation = [{ rule = "mmr" }, { rule = "local_quota", share = 1.5 }]
             error("[[policies]]\nname = \"a\"\nscorer = \"collaborative\"\nretrain = \"hourly\"\n");
         assert!(
             e.contains("policies[0].retrain") && e.contains("\"daily\", \"weekly\", \"once\""),
+            "{e}"
+        );
+        let ideal = with("[[policies]]\nname = \"oracle\"\nscorer = \"ideal\"\n").unwrap();
+        assert_eq!(ideal.policies[0].scorer, Scorer::Ideal);
+        let e = error("[[policies]]\nname = \"a\"\nscorer = \"ideal\"\nneighbours = 5\n");
+        assert!(
+            e.contains("policies[0].neighbours") && e.contains("no other keys"),
             "{e}"
         );
         let once =

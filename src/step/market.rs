@@ -170,6 +170,11 @@ impl Market {
         }
     }
 
+    /// The day's terms of every region, region-major.
+    pub fn all_terms(&self) -> &[TrackTerms] {
+        &self.terms
+    }
+
     /// The day's terms of region `region`, indexed by track.
     #[inline]
     pub fn terms(&self, region: usize) -> &[TrackTerms] {

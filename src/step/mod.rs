@@ -26,7 +26,7 @@ pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
 pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, OrganisedCounts, Tally};
 
-use crate::ids::TrackId;
+use crate::ids::{ListenerId, TrackId};
 use crate::policy::{
     DayContext, LibraryView, PolicySpec, Recommender, SlateRequest, SlateScratch, is_sampled,
 };
@@ -205,6 +205,8 @@ impl<'a> Simulation<'a> {
             library_size: self.scenario.listening.library_size as usize,
             recent_streams: self.market.social_window(),
             listeners: &self.states,
+            terms: self.market.all_terms(),
+            taste_weight: self.scenario.utility.taste as f32,
         });
 
         let shared = DayShared {
@@ -474,6 +476,7 @@ impl DayShared<'_> {
                 SimRng::seed_from_u64(0)
             };
             let request = SlateRequest {
+                listener: ListenerId(l as u32),
                 region: listeners.region()[l],
                 profile: &state.profile,
                 library: library_view,

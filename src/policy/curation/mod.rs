@@ -194,6 +194,8 @@ pub(crate) mod testkit {
                     slate_size: 10,
                     library_size: 10,
                     listeners: &[],
+                    terms: &[],
+                    taste_weight: 1.0,
                 },
                 &[],
             );
@@ -216,6 +218,7 @@ pub(crate) mod testkit {
 
         pub fn request(&self, region: u8) -> SlateRequest<'_> {
             SlateRequest {
+                listener: crate::ids::ListenerId(0),
                 region: RegionId(region),
                 profile: &self.profile,
                 library: LibraryView::new(&self.library),

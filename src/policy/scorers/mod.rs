@@ -9,6 +9,7 @@ pub mod collaborative;
 pub mod content;
 pub mod editorial;
 pub mod factorisation;
+pub mod ideal;
 mod latent_neighbours;
 pub mod popularity;
 pub mod promotion;
@@ -30,6 +31,7 @@ pub(crate) enum ScorerDay {
     Random(random::RandomDay),
     Popularity(popularity::PopularityDay),
     Content(content::ContentDay),
+    Ideal(ideal::IdealDay),
     Collaborative(Box<collaborative::CollaborativeDay>),
     Editorial(editorial::EditorialDay),
     Custom(Arc<dyn TrackScorer>),
@@ -45,6 +47,7 @@ impl ScorerDay {
                 popularity::PopularityDay::new(*scope, *window_days, curated),
             ),
             Scorer::Content => Self::Content(content::ContentDay::default()),
+            Scorer::Ideal => Self::Ideal(ideal::IdealDay::default()),
             Scorer::Collaborative {
                 retrain,
                 model,
@@ -78,6 +81,7 @@ impl ScorerDay {
             Self::Random(day) => day.prepare(ctx),
             Self::Popularity(day) => day.prepare(ctx, slate),
             Self::Content(day) => day.prepare(ctx, slate),
+            Self::Ideal(day) => day.prepare(ctx, slate),
             Self::Collaborative(day) => day.prepare(ctx, slate),
             Self::Editorial(day) => day.prepare(ctx, facts),
             Self::Custom(_) => {}
@@ -100,6 +104,7 @@ impl ScorerDay {
             Self::Random(day) => day.fill(request, size, rng, slate),
             Self::Popularity(day) => day.fill(request, size, slate),
             Self::Content(day) => day.fill(world, request, size, slate),
+            Self::Ideal(day) => day.fill(world, request, size, slate),
             Self::Collaborative(day) => {
                 let mut candidates = std::mem::take(&mut scratch.candidates);
                 candidates.clear();
@@ -135,9 +140,8 @@ impl ScorerDay {
         match self {
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
             Self::Popularity(day) => day.candidates(request, n, out),
-            Self::Content(day) => {
-                day.candidates(ctx.world, request, n, out);
-            }
+            Self::Content(day) => day.candidates(ctx.world, request, n, out),
+            Self::Ideal(day) => day.candidates(ctx.world, request, n, out),
             Self::Collaborative(day) => day.candidates(request, n, &mut scratch.cf, out, spare),
             Self::Editorial(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|t| {
                 day.score(request, t)
@@ -158,6 +162,7 @@ impl ScorerDay {
             Self::Random(_) => 0.0,
             Self::Popularity(day) => day.score(request, track),
             Self::Content(_) => content::ContentDay::score(ctx.world, request, track),
+            Self::Ideal(day) => day.score(ctx.world, request, track),
             Self::Collaborative(day) => day.score(cf, track),
             Self::Editorial(day) => day.score(request, track),
             Self::Custom(scorer) => scorer.score(ctx, request, track),

@@ -233,10 +233,13 @@ mod tests {
                 slate_size: 3,
                 library_size: 0,
                 listeners: &[],
+                terms: &[],
+                taste_weight: 1.0,
             }
         }
         let (before, now) = (window(100, 10, 30), window(100, 60, 20));
         let request = SlateRequest {
+            listener: crate::ids::ListenerId(0),
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(&[]),

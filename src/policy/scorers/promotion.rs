@@ -144,6 +144,7 @@ mod tests {
 
     fn request(library: &[u32]) -> SlateRequest<'_> {
         SlateRequest {
+            listener: crate::ids::ListenerId(0),
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(library),
