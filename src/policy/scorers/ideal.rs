@@ -41,10 +41,9 @@ pub struct IdealDay {
     /// Released tracks.
     released: usize,
     /// For each region, the released tracks by decreasing base + max(social, 0) (ties:
-    /// lower id): the most any listener can get from the terms everyone shares.
-    by_shared: Vec<Vec<u32>>,
-    /// For each region, those values, in the same order.
-    shared_bound: Vec<Vec<f32>>,
+    /// lower id), the most any listener can get from the terms everyone shares, each with
+    /// what scoring it needs, so the scan reads one contiguous run of memory.
+    by_shared: Vec<Vec<Shared>>,
     /// β_taste.
     taste_weight: f32,
 }
@@ -69,27 +68,20 @@ impl IdealDay {
         self.taste_weight = ctx.taste_weight;
         self.terms.clear();
         self.by_shared.resize(ctx.n_regions, Vec::new());
-        self.shared_bound.resize(ctx.n_regions, Vec::new());
         for r in 0..ctx.n_regions {
             let row = &ctx.terms[r * ctx.n_tracks..r * ctx.n_tracks + ctx.released];
             self.terms.extend(row.iter().map(|t| (t.base, t.social)));
-            let first = r * ctx.released;
             // The most a listener of any conformity c ∈ [0, 1] gets from the shared terms.
-            let shared: Vec<f32> = self.terms[first..first + ctx.released]
-                .iter()
-                .map(|&(base, social)| base + social.max(0.0))
-                .collect();
             let order = &mut self.by_shared[r];
             order.clear();
-            order.extend(0..ctx.released as u32);
-            order.sort_unstable_by(|&a, &b| {
-                shared[b as usize]
-                    .total_cmp(&shared[a as usize])
-                    .then(a.cmp(&b))
-            });
-            let bounds = &mut self.shared_bound[r];
-            bounds.clear();
-            bounds.extend(order.iter().map(|&t| shared[t as usize]));
+            order.extend(row.iter().enumerate().map(|(t, terms)| Shared {
+                bound: terms.base + terms.social.max(0.0),
+                track: t as u32,
+                base: terms.base,
+                social: terms.social,
+                taste: terms.taste,
+            }));
+            order.sort_unstable_by(|a, b| b.bound.total_cmp(&a.bound).then(a.track.cmp(&b.track)));
         }
     }
 
@@ -173,16 +165,16 @@ impl IdealDay {
             f32::INFINITY
         };
         // Then the rest by decreasing shared terms, until none left can enter.
-        let order = &self.by_shared[region];
-        let bounds = &self.shared_bound[region];
         let mut scanned = 0;
-        for (&t, &shared) in order.iter().zip(bounds) {
-            if best.beats(shared - penalty) {
+        for entry in &self.by_shared[region] {
+            if best.beats(entry.bound - penalty) {
                 break;
             }
             scanned += 1;
-            if !request.library.contains(t) {
-                best.offer(t, self.utility(world, &listener, region, t));
+            if !request.library.contains(entry.track) {
+                let taste = listener.taste_weight * dist2(listener.taste, &entry.taste);
+                let u = entry.base + listener.conformity * entry.social - taste;
+                best.offer(entry.track, u);
             }
         }
         for &(t, u) in &best.kept {
@@ -190,6 +182,17 @@ impl IdealDay {
         }
         scanned
     }
+}
+
+/// A released track in a region's scan order.
+#[derive(Clone, Copy, Debug)]
+struct Shared {
+    /// base + max(social, 0): the most the shared terms give any listener.
+    bound: f32,
+    track: u32,
+    base: f32,
+    social: f32,
+    taste: Taste,
 }
 
 /// What the oracle reads about the listener whose slate it fills.
