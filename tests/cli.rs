@@ -135,6 +135,23 @@ fn check_accepts_the_tiny_scenario() {
 }
 
 #[test]
+fn every_shipped_scenario_passes_check() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in &files {
+        let outcome = chartsim([Path::new("check"), file]);
+        outcome.assert_success();
+        assert!(outcome.stdout.contains("ok"), "{}", file.display());
+    }
+}
+
+#[test]
 fn check_refuses_an_invalid_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = write_file(
