@@ -9,7 +9,7 @@
 //! once a day, so listeners who played alike are offered tracks from one list.
 
 use crate::ids::TrackId;
-use crate::policy::{Candidate, DayContext, SlateRequest};
+use crate::policy::{DayContext, SlateRequest};
 use crate::world::{World, dist2};
 
 use super::style_grid::{CellList, StyleGrid};
@@ -34,31 +34,10 @@ impl ContentDay {
         grid.update(tastes, ctx.released, profiles);
     }
 
-    pub(crate) fn fill(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        size: usize,
-        slate: &mut Vec<TrackId>,
-    ) {
-        self.rank(world, request, size, |t, _| slate.push(t));
-    }
-
-    /// The best `n` tracks outside the library, scored −d².
-    pub(crate) fn candidates(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        n: usize,
-        out: &mut Vec<Candidate>,
-    ) {
-        self.rank(world, request, n, |t, d2| out.push(Candidate::new(t, -d2)));
-    }
-
     /// Calls `take` with the `n` tracks of the profile's cell list nearest the profile
-    /// that are not in the library, nearest first (ties: lower track id).
+    /// that are not in the library, nearest first (ties: lower track id), scored −d².
     #[inline]
-    fn rank(
+    pub(crate) fn rank(
         &self,
         world: &World,
         request: &SlateRequest,
@@ -83,7 +62,8 @@ impl ContentDay {
     }
 }
 
-/// Calls `take` with the `n` listed tracks nearest the profile outside the library.
+/// Calls `take` with the `n` listed tracks nearest the profile outside the library,
+/// nearest first, scored −d².
 #[inline]
 fn best_outside_library(
     listed: CellList,
@@ -131,7 +111,7 @@ fn best_outside_library(
         }
     }
     for &key in &best[..len] {
-        take(TrackId(key as u32), f32::from_bits((key >> 32) as u32));
+        take(TrackId(key as u32), -f32::from_bits((key >> 32) as u32));
     }
 }
 

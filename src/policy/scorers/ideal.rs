@@ -26,7 +26,7 @@
 //! a default year), because a benchmark must be exact.
 
 use crate::ids::TrackId;
-use crate::policy::{Candidate, DayContext, SlateRequest};
+use crate::policy::{DayContext, SlateRequest};
 use crate::world::{Taste, World, dist2};
 
 use super::style_grid::StyleGrid;
@@ -60,10 +60,13 @@ impl IdealDay {
         let per_list = 2 * (longest + ctx.library_size);
         let tastes = &ctx.world.catalogue.tracks.taste;
         let listeners = ctx.world.listeners.taste();
+        // True tastes never change: their cells get lists on the first day, and later days
+        // only add releases.
+        let occupied = if self.grid.is_none() { listeners } else { &[] };
         let grid = self
             .grid
             .get_or_insert_with(|| StyleGrid::new(tastes, per_list));
-        grid.update(tastes, ctx.released, listeners.iter());
+        grid.update(tastes, ctx.released, occupied.iter());
         self.released = ctx.released;
         self.taste_weight = ctx.taste_weight;
         self.terms.clear();
@@ -85,27 +88,6 @@ impl IdealDay {
         }
     }
 
-    pub(crate) fn fill(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        size: usize,
-        slate: &mut Vec<TrackId>,
-    ) {
-        self.rank(world, request, size, |t, _| slate.push(t));
-    }
-
-    /// The best `n` tracks outside the library, scored by U.
-    pub(crate) fn candidates(
-        &self,
-        world: &World,
-        request: &SlateRequest,
-        n: usize,
-        out: &mut Vec<Candidate>,
-    ) {
-        self.rank(world, request, n, |t, u| out.push(Candidate::new(t, u)));
-    }
-
     /// Any released track's score U for this listener (−∞ for one not yet out).
     pub(crate) fn score(&self, world: &World, request: &SlateRequest, track: TrackId) -> f32 {
         let listener = Listener::of(world, request, self.taste_weight);
@@ -123,8 +105,8 @@ impl IdealDay {
     }
 
     /// Calls `take` with the `n` tracks of highest U outside the library, best first (ties:
-    /// lower track id); returns how many tracks the scan by shared terms read.
-    fn rank(
+    /// lower track id), scored by U; returns how many tracks the scan by shared terms read.
+    pub(crate) fn rank(
         &self,
         world: &World,
         request: &SlateRequest,
@@ -360,7 +342,7 @@ mod tests {
             familiarity: &[],
         };
         let mut slate = Vec::new();
-        day.fill(&world, &request, 10, &mut slate);
+        day.rank(&world, &request, 10, |t, _| slate.push(t));
         assert!(slate.is_empty());
     }
 

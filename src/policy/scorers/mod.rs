@@ -25,6 +25,18 @@ use crate::ids::TrackId;
 use crate::rng::SimRng;
 use crate::world::World;
 
+/// For scorers that rank (track, score) pairs best first: the slate keeps the tracks...
+#[inline]
+fn push_track(slate: &mut Vec<TrackId>) -> impl FnMut(TrackId, f32) + '_ {
+    move |track, _| slate.push(track)
+}
+
+/// ...and a candidate list keeps them with their scores.
+#[inline]
+fn push_candidate(out: &mut Vec<Candidate>) -> impl FnMut(TrackId, f32) + '_ {
+    move |track, score| out.push(Candidate::new(track, score))
+}
+
 /// The day state of a policy's scorer.
 #[derive(Clone)]
 pub(crate) enum ScorerDay {
@@ -103,8 +115,10 @@ impl ScorerDay {
         match self {
             Self::Random(day) => day.fill(request, size, rng, slate),
             Self::Popularity(day) => day.fill(request, size, slate),
-            Self::Content(day) => day.fill(world, request, size, slate),
-            Self::Ideal(day) => day.fill(world, request, size, slate),
+            Self::Content(day) => day.rank(world, request, size, push_track(slate)),
+            Self::Ideal(day) => {
+                day.rank(world, request, size, push_track(slate));
+            }
             Self::Collaborative(day) => {
                 let mut candidates = std::mem::take(&mut scratch.candidates);
                 candidates.clear();
@@ -140,8 +154,10 @@ impl ScorerDay {
         match self {
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
             Self::Popularity(day) => day.candidates(request, n, out),
-            Self::Content(day) => day.candidates(ctx.world, request, n, out),
-            Self::Ideal(day) => day.candidates(ctx.world, request, n, out),
+            Self::Content(day) => day.rank(ctx.world, request, n, push_candidate(out)),
+            Self::Ideal(day) => {
+                day.rank(ctx.world, request, n, push_candidate(out));
+            }
             Self::Collaborative(day) => day.candidates(request, n, &mut scratch.cf, out, spare),
             Self::Editorial(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|t| {
                 day.score(request, t)
