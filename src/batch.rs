@@ -143,8 +143,18 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
 /// Run-level chart-run metrics (from the whole year's headline No. 1s).
 pub const CHART_RUN_METRICS: &[&str] = &["no1_max_weeks", "no1_longest_run", "distinct_no1s"];
 
+/// Writes a number, or an empty cell where there is none (a mean over no replicate that
+/// has the metric is NaN in memory; tables never hold NaN or infinities).
+fn finite_or_empty<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_some(x)
+    } else {
+        s.serialize_none()
+    }
+}
+
 /// One row of `summary.csv`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SummaryRow {
     /// Policy name.
     pub policy: String,
@@ -153,18 +163,24 @@ pub struct SummaryRow {
     /// Metric name.
     pub metric: String,
     /// Mean across replicates of the run-level value.
+    #[serde(serialize_with = "finite_or_empty")]
     pub mean: f64,
     /// Lower end of the 95% confidence interval (Student t).
+    #[serde(serialize_with = "finite_or_empty")]
     pub ci_low: f64,
     /// Upper end of the 95% confidence interval.
+    #[serde(serialize_with = "finite_or_empty")]
     pub ci_high: f64,
     /// Replicates.
     pub n: usize,
     /// Mean paired difference against the baseline policy on the same worlds.
+    #[serde(serialize_with = "finite_or_empty")]
     pub diff_vs_baseline: f64,
     /// Lower end of the difference's 95% confidence interval.
+    #[serde(serialize_with = "finite_or_empty")]
     pub diff_ci_low: f64,
     /// Upper end of the difference's 95% confidence interval.
+    #[serde(serialize_with = "finite_or_empty")]
     pub diff_ci_high: f64,
 }
 

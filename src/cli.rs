@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use chartsim::batch::{BatchOutput, run_batch};
-use chartsim::output::{Manifest, check_replaceable, write_results};
-use chartsim::scenario::{Override, Scenario};
+use chartsim::output::{Manifest, RecordedRun, prepare, write_results};
+use chartsim::scenario::{Override, Scenario, ScenarioText};
+
+mod interrupt;
 
 /// chartsim: what recommenders, fandoms and chart rules do to what a country hears.
 #[derive(Parser)]
@@ -41,18 +43,27 @@ enum Command {
 #[derive(clap::Args)]
 struct RunArgs {
     /// Scenario file (TOML); the built-in default scenario when omitted.
+    #[arg(conflicts_with = "manifest")]
     scenario: Option<PathBuf>,
-    /// Result directory [default: results/<scenario name>/seed-<seed>].
+    /// Repeat the run recorded in a result's manifest.json (its scenario, seed and
+    /// replicates; other options still apply).
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Result directory [default: results/<scenario name>/seed-<seed>, plus the
+    /// overrides, e.g. seed-42+utility.local=1.0].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace a result in --out even if it was made from a different scenario.
+    #[arg(long)]
+    force: bool,
     /// Master seed, overriding the scenario's.
     #[arg(long)]
     seed: Option<u64>,
     /// Replicate worlds, overriding the scenario's.
     #[arg(long)]
     replicates: Option<u32>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 4 × the cores [default: all cores]. Results do not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     threads: Option<usize>,
     /// No progress bar and no table.
     #[arg(long)]
@@ -62,6 +73,25 @@ struct RunArgs {
     /// by index, `fandoms[0].replays_per_day=10`; values are TOML).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+}
+
+/// Most worker threads allowed: more than a few per core only adds overhead (1,024
+/// threads made a small run 400 times slower), and far more exhausts the system.
+fn max_threads() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let max = max_threads();
+    let allowed = format!("must be a whole number from 1 to {max} (4 × the cores)");
+    match text.trim().parse::<i64>() {
+        Ok(n) if (1..=max as i64).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(format!("{allowed}, got {n}")),
+        Err(_) => Err(format!(
+            "{allowed}, got '{}'",
+            chartsim::output::shorten(text)
+        )),
+    }
 }
 
 impl Cli {
@@ -84,15 +114,90 @@ impl Cli {
                 Ok(())
             }
             Command::Plot { dir } => {
-                chartsim::report::write_plots_and_report(&dir)?;
+                chartsim::report::redraw(&dir)?;
                 Ok(())
             }
             Command::New => {
-                print!("{}", chartsim::scenario::DEFAULT_SCENARIO_TOML);
+                print!("{}", new_scenario_text());
                 Ok(())
             }
         }
     }
+}
+
+/// The default scenario as a starting point, under its own name so that running it
+/// never writes over the default's results.
+fn new_scenario_text() -> String {
+    chartsim::scenario::DEFAULT_SCENARIO_TOML.replacen(
+        "name = \"default\"",
+        "name = \"my-scenario\"",
+        1,
+    )
+}
+
+/// The scenario to run and where it came from, from a file, the default or a manifest.
+fn resolve(args: &RunArgs, overrides: &[Override]) -> anyhow::Result<(Scenario, ScenarioText)> {
+    let (mut scenario, text) = match &args.manifest {
+        Some(path) => {
+            let recorded = RecordedRun::read(path)?;
+            if recorded.chartsim_version != env!("CARGO_PKG_VERSION") {
+                eprintln!(
+                    "warning: {} was written by chartsim {}; this is {}, whose results may differ",
+                    path.display(),
+                    recorded.chartsim_version,
+                    env!("CARGO_PKG_VERSION")
+                );
+            }
+            let scenario = recorded.scenario(overrides)?;
+            let text = ScenarioText {
+                text: recorded.scenario_toml,
+                origin: recorded.scenario_source,
+            }
+            .with_overrides(overrides)?;
+            (scenario, text)
+        }
+        None => {
+            let text = ScenarioText::load(args.scenario.as_deref(), overrides)?;
+            (text.validate()?, text)
+        }
+    };
+    if let Some(seed) = args.seed {
+        scenario = scenario.with_seed(seed);
+    }
+    if let Some(replicates) = args.replicates {
+        scenario = scenario.with_replicates(replicates)?;
+    }
+    Ok((scenario, text))
+}
+
+/// `results/<name>/seed-<seed>`, followed by the overrides when there are any, so runs
+/// that change a knob never share a folder with the plain run.
+fn default_out(scenario: &Scenario, args: &RunArgs) -> PathBuf {
+    let mut changes: Vec<String> = args.set.iter().map(|s| s.trim().to_owned()).collect();
+    if let Some(replicates) = args.replicates {
+        changes.push(format!("replicates={replicates}"));
+    }
+    let mut folder = format!("seed-{}", scenario.seed);
+    if !changes.is_empty() {
+        let joined = changes.join("+");
+        let safe: String = joined
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._=+-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if safe.len() <= 80 {
+            folder = format!("{folder}+{safe}");
+        } else {
+            let hash = chartsim::rng::fingerprint(joined.as_bytes());
+            folder = format!("{folder}+set-{hash:016x}");
+        }
+    }
+    Path::new("results").join(&scenario.name).join(folder)
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -101,26 +206,18 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .iter()
         .map(|o| Override::parse(o))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut scenario = Scenario::load_with(args.scenario.as_deref(), &overrides)?;
-    let source = args.scenario.as_ref().map_or_else(
-        || "<built-in default>".to_owned(),
-        |p| p.display().to_string(),
-    );
-    if let Some(seed) = args.seed {
-        scenario = scenario.with_seed(seed);
+    let (scenario, text) = resolve(&args, &overrides)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&scenario, &args));
+    let (staging, cleaned) = prepare(&out, &scenario, args.force)?;
+    if !args.quiet {
+        for sentence in cleaned {
+            eprintln!("note: {sentence}");
+        }
     }
-    if let Some(replicates) = args.replicates {
-        scenario = scenario.with_replicates(replicates)?;
-    }
-    if args.threads == Some(0) {
-        anyhow::bail!("invalid option --threads: must be at least 1, got 0");
-    }
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new("results")
-            .join(&scenario.name)
-            .join(format!("seed-{}", scenario.seed))
-    });
-    check_replaceable(&out)?;
+    interrupt::watch(staging.handle(), out.clone())?;
 
     let total = u64::from(scenario.replicates)
         * scenario.policies.len() as u64
@@ -147,9 +244,16 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 
     let manifest = Manifest {
         command: command_line(),
-        scenario_source: source,
+        reproduce: quote(&[
+            "chartsim",
+            "run",
+            "--manifest",
+            &out.join("manifest.json").display().to_string(),
+        ]),
+        scenario_source: text.origin.clone(),
+        scenario_toml: text.text,
     };
-    write_results(&out, &scenario, &batch, &manifest)?;
+    write_results(staging, &out, &scenario, &batch, &manifest)?;
     if !args.quiet {
         let mut text = comparison_table(&scenario, &batch);
         writeln!(
@@ -167,11 +271,22 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Words joined into one POSIX shell command line, each quoted where it needs it.
+fn quote(words: &[&str]) -> String {
+    shlex::try_join(words.iter().copied()).unwrap_or_else(|_| {
+        // Only a NUL byte cannot be quoted, and no argument can contain one.
+        words.join(" ")
+    })
+}
+
+/// This invocation, as `chartsim ...` (not the path of the binary, which only works
+/// where it was built), quoted so it can be pasted into a shell.
 fn command_line() -> String {
-    std::env::args()
-        .map(|a| if a.contains(' ') { format!("'{a}'") } else { a })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = std::iter::once("chartsim")
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    quote(&words)
 }
 
 /// Headline metrics shown in the terminal table: (metric, column title, scale).

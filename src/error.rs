@@ -42,14 +42,13 @@ pub enum Error {
         /// Why writing failed.
         source: std::io::Error,
     },
-    /// The output directory exists and does not look like an earlier chartsim result.
-    #[error(
-        "refusing to overwrite '{path}': it exists and is not a chartsim result directory \
-         (no manifest.json); choose another --out or remove it"
-    )]
-    OutputNotResults {
+    /// The output directory cannot safely be replaced.
+    #[error("refusing to write results to '{path}': {why}")]
+    OutputRefused {
         /// The directory that would have been replaced.
         path: PathBuf,
+        /// Why, and what to do instead.
+        why: String,
     },
     /// A command-line override is out of range.
     #[error("invalid option {option}: {message}")]
@@ -59,6 +58,45 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+}
+
+impl Error {
+    /// The same error, naming `to` wherever it named the hidden staging directory `from`
+    /// (users asked for `to` and never see the staging path).
+    pub fn relocated(self, from: &std::path::Path, to: &std::path::Path) -> Self {
+        let swap =
+            |text: &str| text.replace(&from.display().to_string(), &to.display().to_string());
+        match self {
+            Self::WriteResults { path, source } => Self::WriteResults {
+                path: path
+                    .strip_prefix(from)
+                    .map_or_else(|_| to.to_owned(), |rest| to.join(rest)),
+                source: std::io::Error::new(source.kind(), swap(&source.to_string())),
+            },
+            other => other,
+        }
+    }
+}
+
+/// `text`, cut to at most 60 characters with an ellipsis, for echoing a user's value.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(MAX - 1).collect::<String>())
+    }
+}
+
+/// A number as a message shows it: plain where that is short (`0.25`, `3000`), in
+/// scientific notation where plain digits would run long (`1e308`, `1e-9`).
+pub fn number(x: f64) -> String {
+    let plain = format!("{x}");
+    if plain.len() <= 12 {
+        plain
+    } else {
+        format!("{x:e}")
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

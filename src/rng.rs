@@ -27,6 +27,13 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A stable 64-bit fingerprint of some bytes (the chained [`mix64`] of each byte and the
+/// length), for names that must tell inputs apart across versions and machines.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    let folded = bytes.iter().fold(0, |h, &b| mix64(h ^ u64::from(b)));
+    mix64(folded ^ bytes.len() as u64)
+}
+
 /// What a stream of random numbers is used for; part of every key so that, e.g., world
 /// generation and daily listening never share draws.
 #[derive(Clone, Copy, Debug)]

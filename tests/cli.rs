@@ -229,7 +229,14 @@ fn out_replaces_an_earlier_result_directory() {
     let out = tmp.path().join("out");
     run_tiny(&out, &["--replicates", "1", "--seed", "1"]);
     assert_eq!(manifest(&out)["master_seed"], 1);
-    run_tiny(&out, &["--replicates", "1", "--seed", "2"]);
+    // The same scenario again replaces it without a word.
+    run_tiny(&out, &["--replicates", "1", "--seed", "1"]);
+    // A different one only when asked.
+    run_scenario(&tiny_path(), &out, &["--replicates", "1", "--seed", "2"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["different scenario", "seed: 1 there, 2 now", "--force"]);
+    assert_eq!(manifest(&out)["master_seed"], 1);
+    run_tiny(&out, &["--replicates", "1", "--seed", "2", "--force"]);
     assert_eq!(manifest(&out)["master_seed"], 2);
     assert_eq!(entries(&out), RESULT_FILES);
     assert_eq!(entries(tmp.path()), ["out"]);

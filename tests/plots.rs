@@ -366,6 +366,8 @@ fn report_lists_named_releases_with_their_weeks_at_no1() {
         .collect();
     assert_eq!(cells[4], at_no1.to_string(), "weeks at No. 1 in {row}");
     // the tiny scenario without named releases has no such section
-    let plain = std::fs::read_to_string(tiny_results(tmp.path()).join("report.html")).unwrap();
+    let plain_dir = tmp.path().join("plain");
+    std::fs::create_dir(&plain_dir).unwrap();
+    let plain = std::fs::read_to_string(tiny_results(&plain_dir).join("report.html")).unwrap();
     assert!(!plain.contains("<section id=\"named\">"));
 }

@@ -8,20 +8,47 @@ use super::io;
 use crate::batch::BatchOutput;
 use crate::error::{Error, Result};
 
-fn write_rows<'a, T: Serialize + 'a>(path: &Path, rows: impl Iterator<Item = &'a T>) -> Result<()> {
+/// Writes a table with its header row, whatever it holds (the header of an empty table
+/// comes from a placeholder row, so readers always find every column).
+fn write_rows<'a, T: Serialize + Default + 'a>(
+    path: &Path,
+    rows: impl Iterator<Item = &'a T>,
+) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| io(path, e))?;
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-    let csv_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(source) => io(path, source),
-        other => Error::WriteResults {
-            path: path.to_owned(),
-            source: std::io::Error::other(format!("{other:?}")),
-        },
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
+    let csv_error = |e: csv::Error| {
+        let message = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => io(path, source),
+            _ => Error::WriteResults {
+                path: path.to_owned(),
+                source: std::io::Error::other(message),
+            },
+        }
     };
+    writer.write_record(&header_of::<T>()).map_err(csv_error)?;
     for row in rows {
         writer.serialize(row).map_err(csv_error)?;
     }
     writer.flush().map_err(|e| io(path, e))
+}
+
+/// The column names of a row type, as the csv crate's serializer would write them.
+fn header_of<T: Serialize + Default>() -> csv::StringRecord {
+    let mut probe = csv::Writer::from_writer(Vec::new());
+    probe
+        .serialize(T::default())
+        .expect("invariant: a placeholder row serialises");
+    let bytes = probe
+        .into_inner()
+        .expect("invariant: writing to memory cannot fail");
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    reader
+        .headers()
+        .expect("invariant: the probe wrote a header")
+        .clone()
 }
 
 /// `metrics.csv`: one row per run, region (and `all`) and week.

@@ -85,7 +85,11 @@ pub struct PolicyInfo {
 #[derive(Deserialize)]
 struct ManifestFile {
     chartsim_version: String,
+    #[serde(default)]
+    source_revision: String,
     command: String,
+    #[serde(default)]
+    reproduce: String,
     scenario: ScenarioInfo,
 }
 
@@ -198,8 +202,12 @@ pub struct CatalogueStreams {
 pub struct ResultData {
     /// chartsim version that wrote the results.
     pub version: String,
+    /// The source revision of that chartsim (empty if not recorded).
+    pub source_revision: String,
     /// The command line that produced them.
     pub command: String,
+    /// A command that repeats the run from the manifest (empty if not recorded).
+    pub reproduce: String,
     /// The resolved scenario.
     pub scenario: ScenarioInfo,
     /// Number of chart weeks in `metrics.csv` (largest week + 1).
@@ -232,7 +240,9 @@ impl ResultData {
         let catalogue = read_tracks(&dir.join("tracks.csv"), &scenario)?;
         Ok(Self {
             version: manifest.chartsim_version,
+            source_revision: manifest.source_revision,
             command: manifest.command,
+            reproduce: manifest.reproduce,
             scenario,
             weeks,
             weekly,
@@ -260,6 +270,14 @@ impl ResultData {
             .map_or("", |p| p.name.as_str())
     }
 
+    /// Whether any track was streamed at all (`tracks.csv`); a run whose listeners all
+    /// took the outside option has nothing to plot.
+    pub fn has_plays(&self) -> bool {
+        self.catalogue
+            .values()
+            .any(|c| c.by_track.iter().any(|&s| s > 0))
+    }
+
     /// The summary row of a policy, region and metric.
     pub fn summary_of(&self, policy: &str, region: &str, metric: &str) -> Option<&SummaryEntry> {
         self.summary
@@ -280,10 +298,12 @@ fn open_csv(path: &Path) -> Result<csv::Reader<BufReader<File>>, PlotError> {
         path: path.to_owned(),
         source,
     })?;
-    Ok(csv::Reader::from_reader(BufReader::with_capacity(
-        1 << 20,
-        file,
-    )))
+    let mut reader = csv::Reader::from_reader(BufReader::with_capacity(1 << 20, file));
+    let header = reader.byte_headers().map_err(|e| malformed(path, e))?;
+    if header.iter().all(<[u8]>::is_empty) {
+        return Err(malformed(path, "the file is empty (no header row)"));
+    }
+    Ok(reader)
 }
 
 /// Index of each named column in the header, or an error naming the missing one.
@@ -345,12 +365,17 @@ impl Cells<'_> {
             .map_err(|_| self.bad(&format!("cannot read '{text}' as a number")))
     }
 
-    /// A float, or NaN for an empty cell.
+    /// A finite float, or NaN for an empty cell (chartsim never writes NaN or infinity).
     fn float_or_nan(&self, i: usize) -> Result<f64, PlotError> {
-        if self.text(i)?.is_empty() {
-            Ok(f64::NAN)
+        let text = self.text(i)?;
+        if text.is_empty() {
+            return Ok(f64::NAN);
+        }
+        let x: f64 = self.number(i)?;
+        if x.is_finite() {
+            Ok(x)
         } else {
-            self.number(i)
+            Err(self.bad(&format!("'{text}' is not a finite number")))
         }
     }
 
@@ -391,10 +416,27 @@ fn read_metrics(path: &Path) -> Result<(u32, WeeklyMap), PlotError> {
 
 fn read_summary(path: &Path) -> Result<Vec<SummaryEntry>, PlotError> {
     let mut reader = open_csv(path)?;
-    reader
+    let entries = reader
         .deserialize()
         .collect::<Result<Vec<SummaryEntry>, _>>()
-        .map_err(|e| malformed(path, e))
+        .map_err(|e| malformed(path, e))?;
+    for (line, e) in entries.iter().enumerate() {
+        let cells = [
+            e.mean,
+            e.ci_low,
+            e.ci_high,
+            e.diff_vs_baseline,
+            e.diff_ci_low,
+            e.diff_ci_high,
+        ];
+        if cells.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(malformed(
+                path,
+                format!("line {}: a number is not finite", line + 2),
+            ));
+        }
+    }
+    Ok(entries)
 }
 
 fn read_charts(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<RegionChart>, PlotError> {

@@ -133,6 +133,10 @@ impl PlotKind {
         root: &DrawingArea<DB, Shift>,
         data: &ResultData,
     ) -> style::DrawResult {
+        if !data.has_plays() {
+            root.fill(&WHITE).map_err(|e| e.to_string())?;
+            return style::no_data(root, NO_PLAYS);
+        }
         match self {
             PlotKind::Weekly(metric) => weekly::draw(root, data, metric),
             PlotKind::Comparison => compare::draw(root, data),
@@ -143,6 +147,9 @@ impl PlotKind {
         }
     }
 }
+
+/// What every plot and the report say when a run has no plays at all.
+pub const NO_PLAYS: &str = "no plays — listeners streamed nothing in this run";
 
 /// Renders one plot to an SVG string.
 pub fn render_svg(kind: PlotKind, data: &ResultData) -> Result<String, String> {
@@ -156,12 +163,24 @@ pub fn render_svg(kind: PlotKind, data: &ResultData) -> Result<String, String> {
     Ok(svg)
 }
 
-/// Renders one plot to a PNG file at `path`.
-pub fn render_png(kind: PlotKind, data: &ResultData, path: &Path) -> Result<(), String> {
+/// Renders one plot to PNG bytes (drawn in memory, so a failed write is an ordinary
+/// I/O error of the caller's, never half an image).
+pub fn render_png(kind: PlotKind, data: &ResultData) -> Result<Vec<u8>, String> {
     register_fonts();
-    let root = BitMapBackend::new(path, kind.size(data)).into_drawing_area();
-    kind.draw(&root, data)?;
-    root.present().map_err(|e| e.to_string())
+    let (width, height) = kind.size(data);
+    let mut pixels = vec![0_u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        kind.draw(&root, data)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let image = image::RgbImage::from_raw(width, height, pixels)
+        .expect("invariant: the buffer holds width × height RGB pixels");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(png.into_inner())
 }
 
 /// One written plot: its kind and the SVG text (for inlining into the report).
@@ -173,11 +192,10 @@ pub struct WrittenPlot {
     pub svg: String,
 }
 
-/// Reads the result files in `dir` and writes every plot to `dir/plots/<stem>.{png,svg}`.
-pub fn write_plots(dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlot>, PlotError> {
-    let plots_dir = dir.join("plots");
-    std::fs::create_dir_all(&plots_dir).map_err(|source| PlotError::Write {
-        path: plots_dir.clone(),
+/// Writes every plot of `data` to `plots_dir/<stem>.{png,svg}`.
+pub fn write_plots(plots_dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlot>, PlotError> {
+    std::fs::create_dir_all(plots_dir).map_err(|source| PlotError::Write {
+        path: plots_dir.to_owned(),
         source,
     })?;
     let mut written = Vec::new();
@@ -190,11 +208,13 @@ pub fn write_plots(dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlot>, Pl
             move |message| PlotError::Draw { path, message }
         };
         let svg = render_svg(kind, data).map_err(draw_error(&svg_path))?;
-        std::fs::write(&svg_path, &svg).map_err(|source| PlotError::Write {
-            path: svg_path.clone(),
-            source,
-        })?;
-        render_png(kind, data, &png_path).map_err(draw_error(&png_path))?;
+        let png = render_png(kind, data).map_err(draw_error(&png_path))?;
+        for (path, bytes) in [(&svg_path, svg.as_bytes()), (&png_path, &png[..])] {
+            std::fs::write(path, bytes).map_err(|source| PlotError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
         written.push(WrittenPlot { kind, svg });
     }
     Ok(written)

@@ -13,13 +13,22 @@ use crate::plot::data::{HEADLINE_METRICS, ResultData, metric_label};
 use crate::plot::lorenz::LorenzUnit;
 use crate::plot::{PlotError, PlotKind, WrittenPlot, write_plots};
 
-/// Reads the result files in `dir`, writes `dir/plots/*` and `dir/report.html`.
+mod redraw;
+pub use redraw::redraw;
+
+/// Reads the result files in `dir`, writes `dir/plots/*` and `dir/report.html`, in place
+/// (for a fresh staging directory; [`redraw`] replaces those of a finished result).
 pub fn write_plots_and_report(dir: &Path) -> Result<(), PlotError> {
     let data = ResultData::read(dir)?;
-    let plots = write_plots(dir, &data)?;
-    let path = dir.join("report.html");
-    std::fs::write(&path, render_html(&data, &plots))
-        .map_err(|source| PlotError::Write { path, source })
+    write_drawn(&data, &dir.join("plots"), &dir.join("report.html"))
+}
+
+fn write_drawn(data: &ResultData, plots_dir: &Path, report: &Path) -> Result<(), PlotError> {
+    let plots = write_plots(plots_dir, data)?;
+    std::fs::write(report, render_html(data, &plots)).map_err(|source| PlotError::Write {
+        path: report.to_owned(),
+        source,
+    })
 }
 
 /// Metrics in the report's comparison table.
@@ -254,6 +263,15 @@ fn fmt(x: Option<f64>) -> String {
 fn scenario_section(html: &mut String, data: &ResultData) {
     let s = &data.scenario;
     let _ = writeln!(html, "<section id=\"scenario\"><h2>The scenario</h2>");
+    if !data.has_plays() {
+        let _ = writeln!(
+            html,
+            "<p class=\"warn\"><strong>No plays.</strong> Listeners streamed nothing in this \
+             run: every choice went to the outside option (see <code>utility.outside</code> \
+             and <code>listening.streams_per_day</code>). Shares below are 0 by convention \
+             and the plots are empty.</p>"
+        );
+    }
     let desc = if s.description.is_empty() {
         String::new()
     } else {
@@ -432,11 +450,27 @@ pub fn render_html(data: &ResultData, plots: &[WrittenPlot]) -> String {
         "</dl><p>Shares are fractions from 0 to 1; entropies are in nats. Each run is reduced \
          to the mean of its weeks after burn-in; the interval is a Student-t 95% confidence \
          interval across replicate worlds. Full definitions: docs/METRICS.md.</p></section>\
-         <section id=\"reproduce\"><h2>Reproduce this run</h2><pre><code>{}</code></pre>\
+         <section id=\"reproduce\"><h2>Reproduce this run</h2>\
+         <p>The command that made it (chartsim {}{}):</p><pre><code>{}</code></pre>{}\
          <p>The same scenario, seed and chartsim version give byte-identical result files. \
          <code>chartsim plot DIR</code> redraws these plots and this page from the result \
          files alone.</p></section></main></body></html>",
-        esc(&data.command)
+        esc(&data.version),
+        if data.source_revision.is_empty() {
+            String::new()
+        } else {
+            format!(", source {}", esc(&data.source_revision))
+        },
+        esc(&data.command),
+        if data.reproduce.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p>To repeat it exactly from this directory's manifest alone:</p>\
+                 <pre><code>{}</code></pre>",
+                esc(&data.reproduce)
+            )
+        }
     );
     html
 }
@@ -444,7 +478,7 @@ pub fn render_html(data: &ResultData, plots: &[WrittenPlot]) -> String {
 const CSS: &str = "body{font-family:sans-serif;margin:0;background:#fafafa;color:#222}\
 main{max-width:1200px;margin:0 auto;padding:1.5em 2em;background:#fff}\
 h1{font-size:1.7em;margin-bottom:0.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:0.2em;margin-top:1.8em}\
-.meta{color:#666;margin-top:0}table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}\
+.meta{color:#666;margin-top:0}.warn{background:#fff3cd;border:1px solid #e0c060;padding:0.6em}table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}\
 th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:left;vertical-align:top}\
 th{background:#eef3f8}.diff{color:#555;font-size:0.9em}\
 figure{margin:1.5em 0;border:1px solid #ddd;padding:0.5em}figure svg{width:100%;height:auto;display:block}\

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::chart::Chart;
 
 /// One row of `metrics.csv`: a region's (or all regions') week in one run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct WeekRow {
     /// Run id: `replicate × policies + policy index`.
     pub run: u32,
@@ -159,7 +159,7 @@ impl ChartTurnover {
 }
 
 /// One row of `charts.csv`: a chart position.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ChartRow {
     /// Run id.
     pub run: u32,
@@ -202,7 +202,7 @@ pub struct ChartRow {
 ///
 /// Every released track has a row, streamed or not, so Lorenz curves and Gini
 /// coefficients over the catalogue can be computed from this file alone.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TrackRow {
     /// Run id.
     pub run: u32,

@@ -2,14 +2,24 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, number};
 
-/// Builds errors that carry the scenario's origin.
+/// Builds errors that carry the scenario's origin, and records the whole-number range
+/// of every key it checks (so a value too far out to read can still be answered with
+/// the documented range, see [`super::documented_range`]).
 pub(super) struct Check<'a> {
     pub(super) origin: &'a str,
+    pub(super) ranges: std::cell::RefCell<Vec<(String, i64, i64)>>,
 }
 
 impl Check<'_> {
+    pub(super) fn new(origin: &str) -> Check<'_> {
+        Check {
+            origin,
+            ranges: std::cell::RefCell::default(),
+        }
+    }
+
     pub(super) fn err(&self, key: impl Into<String>, message: impl Into<String>) -> Error {
         Error::InvalidScenario {
             origin: self.origin.to_owned(),
@@ -19,6 +29,7 @@ impl Check<'_> {
     }
 
     pub(super) fn int_in(&self, key: &str, value: i64, lo: i64, hi: i64) -> Result<u32> {
+        self.ranges.borrow_mut().push((key.to_owned(), lo, hi));
         if value < lo || value > hi {
             return Err(self.err(key, format!("must be between {lo} and {hi}, got {value}")));
         }
@@ -33,7 +44,10 @@ impl Check<'_> {
     /// A finite value in `[lo, hi]`.
     pub(super) fn real_in(&self, key: &str, value: f64, lo: f64, hi: f64) -> Result<()> {
         if !value.is_finite() || value < lo || value > hi {
-            return Err(self.err(key, format!("must be between {lo} and {hi}, got {value}")));
+            return Err(self.err(
+                key,
+                format!("must be between {lo} and {hi}, got {}", number(value)),
+            ));
         }
         Ok(())
     }
@@ -43,7 +57,10 @@ impl Check<'_> {
         if !value.is_finite() || value <= 0.0 || value > hi {
             return Err(self.err(
                 key,
-                format!("must be greater than 0 and at most {hi}, got {value}"),
+                format!(
+                    "must be greater than 0 and at most {hi}, got {}",
+                    number(value)
+                ),
             ));
         }
         Ok(())

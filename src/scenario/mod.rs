@@ -13,6 +13,7 @@ mod overrides;
 mod params;
 mod policies;
 pub mod raw;
+mod strict;
 mod validate;
 
 use std::path::Path;
@@ -106,6 +107,90 @@ pub struct Genre {
     pub catalogue_share: f64,
 }
 
+/// The whole-number range the validator allows for `key` (array indices ignored), for
+/// values too far out of range to be read at all (`slate_size = -1`).
+fn documented_range(key: &str) -> Option<(i64, i64)> {
+    static RANGES: std::sync::OnceLock<Vec<(String, i64, i64)>> = std::sync::OnceLock::new();
+    let general = |k: &str| {
+        let mut out = String::new();
+        let mut in_index = false;
+        for ch in k.chars() {
+            match ch {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                _ if !in_index => out.push(ch),
+                _ => {}
+            }
+        }
+        out
+    };
+    let wanted = general(key);
+    RANGES
+        .get_or_init(validate::default_ranges)
+        .iter()
+        .find(|(k, _, _)| general(k) == wanted)
+        .map(|&(_, lo, hi)| (lo, hi))
+}
+
+/// A scenario as the user gave it: the TOML text after `--set` overrides, and where it
+/// came from. This is what a result's manifest records, so a run can be repeated from
+/// the manifest alone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioText {
+    /// The TOML document: the file as written when nothing was overridden, otherwise the
+    /// edited document.
+    pub text: String,
+    /// The file (or `<built-in default>`), for messages.
+    pub origin: String,
+}
+
+impl ScenarioText {
+    /// Reads a scenario file (or the built-in default when `path` is `None`) and applies
+    /// `--set` overrides in order.
+    pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Self> {
+        let (text, origin) = match path {
+            Some(path) => (
+                std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
+                    path: path.to_owned(),
+                    source,
+                })?,
+                path.display().to_string(),
+            ),
+            None => (
+                DEFAULT_SCENARIO_TOML.to_owned(),
+                "<built-in default>".to_owned(),
+            ),
+        };
+        Self { text, origin }.with_overrides(overrides)
+    }
+
+    /// The same scenario with `--set` overrides applied in order.
+    pub fn with_overrides(self, overrides: &[Override]) -> Result<Self> {
+        if overrides.is_empty() {
+            return Ok(self);
+        }
+        let mut doc: toml::Table =
+            self.text
+                .parse()
+                .map_err(|e: toml::de::Error| Error::ParseScenario {
+                    origin: self.origin.clone(),
+                    message: e.to_string().trim_end().to_owned(),
+                })?;
+        for o in overrides {
+            o.apply(&mut doc, &self.origin)?;
+        }
+        Ok(Self {
+            text: toml::to_string(&doc).expect("invariant: a TOML table serialises"),
+            origin: self.origin,
+        })
+    }
+
+    /// Parses and validates the text.
+    pub fn validate(&self) -> Result<Scenario> {
+        Scenario::from_toml_str(&self.text, &self.origin)
+    }
+}
+
 impl Scenario {
     /// The built-in default scenario.
     pub fn default_scenario() -> Self {
@@ -124,9 +209,32 @@ impl Scenario {
 
     /// Parses and validates scenario TOML; `origin` names the source in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
-        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| Error::ParseScenario {
-            origin: origin.to_owned(),
-            message: e.to_string().trim_end().to_owned(),
+        // Syntax first (its errors carry the line), then the shape, key by key.
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::ParseScenario {
+                origin: origin.to_owned(),
+                message: e.to_string().trim_end().to_owned(),
+            })?;
+        let raw: raw::RawScenario = strict::read(doc).map_err(|(key, message)| {
+            let message = documented_range(&key)
+                .filter(|_| message.contains("expected a whole number from 0"))
+                .map_or(message.clone(), |(lo, hi)| {
+                    let got = message.split('`').nth(1).unwrap_or("?");
+                    format!("must be between {lo} and {hi}, got {got}")
+                });
+            if key == "." {
+                Error::ParseScenario {
+                    origin: origin.to_owned(),
+                    message,
+                }
+            } else {
+                Error::InvalidScenario {
+                    origin: origin.to_owned(),
+                    key,
+                    message,
+                }
+            }
         })?;
         validate::validate(raw, origin)
     }
@@ -134,32 +242,7 @@ impl Scenario {
     /// Reads a scenario file (or the built-in default when `path` is `None`), applies
     /// `--set` overrides in order, then validates it as a file would be.
     pub fn load_with(path: Option<&Path>, overrides: &[Override]) -> Result<Self> {
-        let (text, origin) = match path {
-            Some(path) => (
-                std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
-                    path: path.to_owned(),
-                    source,
-                })?,
-                path.display().to_string(),
-            ),
-            None => (
-                DEFAULT_SCENARIO_TOML.to_owned(),
-                "<built-in default>".to_owned(),
-            ),
-        };
-        if overrides.is_empty() {
-            return Self::from_toml_str(&text, &origin);
-        }
-        let parse_error = |e: toml::de::Error| Error::ParseScenario {
-            origin: origin.clone(),
-            message: e.to_string().trim_end().to_owned(),
-        };
-        let mut doc: toml::Table = text.parse().map_err(parse_error)?;
-        for o in overrides {
-            o.apply(&mut doc, &origin)?;
-        }
-        let raw: raw::RawScenario = toml::Value::Table(doc).try_into().map_err(parse_error)?;
-        validate::validate(raw, &origin)
+        ScenarioText::load(path, overrides)?.validate()
     }
 
     /// Number of chart weeks simulated (complete weeks only).

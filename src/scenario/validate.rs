@@ -20,7 +20,24 @@ const MAX_REGIONS: usize = 255;
 const MAX_GENRES: usize = 1_000;
 
 pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
-    let c = Check { origin };
+    validate_with(raw, &Check::new(origin))
+}
+
+/// The whole-number ranges the validator checks, by key path, as seen while validating
+/// the built-in default scenario.
+pub(super) fn default_ranges() -> Vec<(String, i64, i64)> {
+    let raw = super::strict::read(
+        super::DEFAULT_SCENARIO_TOML
+            .parse()
+            .expect("invariant: the built-in default scenario is TOML"),
+    )
+    .expect("invariant: the built-in default scenario reads");
+    let c = Check::new("<built-in default>");
+    validate_with(raw, &c).expect("invariant: the built-in default scenario is valid");
+    c.ranges.into_inner()
+}
+
+fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
     c.name("name", &raw.name)?;
     let days = c.int_in("days", raw.days, 7, MAX_DAYS)?;
     if days % 7 != 0 {
@@ -38,27 +55,27 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
         i64::from(days / 7) - 1,
     )?;
 
-    check_taste(&c, &raw)?;
-    check_catalogue(&c, &raw)?;
-    check_listening(&c, &raw)?;
-    check_utility(&c, &raw)?;
+    check_taste(c, &raw)?;
+    check_catalogue(c, &raw)?;
+    check_listening(c, &raw)?;
+    check_utility(c, &raw)?;
 
-    let custom_rules = validate_chart_rules(&c, &raw.chart_rules)?;
-    let mut regions = validate_regions(&c, &raw.regions, &custom_rules)?;
-    let genres = validate_genres(&c, &raw.genres, &raw.regions)?;
-    let policies = validate_policies(&c, &raw.policies)?;
-    let artists = validate_artists(&c, &raw.artists, &regions, &genres)?;
+    let custom_rules = validate_chart_rules(c, &raw.chart_rules)?;
+    let mut regions = validate_regions(c, &raw.regions, &custom_rules)?;
+    let genres = validate_genres(c, &raw.genres, &raw.regions)?;
+    let policies = validate_policies(c, &raw.policies)?;
+    let artists = validate_artists(c, &raw.artists, &regions, &genres)?;
     let releases = validate_releases(
-        &c,
+        c,
         &raw.releases,
         &artists,
         &genres,
         days,
         raw.catalogue.back_catalogue_max_age_days,
     )?;
-    let fandoms = validate_fandoms(&c, &raw.fandoms, &artists, &releases, &regions, days)?;
-    let fraud_filter = validate_fraud_filter(&c, raw.fraud_filter.as_ref(), days)?;
-    let tie_ins = validate_tie_ins(&c, &raw.tie_ins, &releases, &fandoms, &regions, days)?;
+    let fandoms = validate_fandoms(c, &raw.fandoms, &artists, &releases, &regions, days)?;
+    let fraud_filter = validate_fraud_filter(c, raw.fraud_filter.as_ref(), days)?;
+    let tie_ins = validate_tie_ins(c, &raw.tie_ins, &releases, &fandoms, &regions, days)?;
     let resolve = |name: &str| {
         custom_rules
             .iter()
@@ -66,7 +83,7 @@ pub(super) fn validate(raw: RawScenario, origin: &str) -> Result<Scenario> {
             .cloned()
             .or_else(|| RuleSet::builtin(name))
     };
-    let switches = validate_switches(&c, &raw.switches, &policies, &mut regions, &resolve, days)?;
+    let switches = validate_switches(c, &raw.switches, &policies, &mut regions, &resolve, days)?;
 
     let total_tracks = u64::from(raw.catalogue.back_catalogue_tracks)
         + u64::from(raw.catalogue.new_tracks_per_week) * u64::from(days / 7);

@@ -16,10 +16,13 @@ use crate::rng::{SeedKey, SimRng};
 use crate::scenario::Scenario;
 
 /// A label tier, which decides promotion budgets and the independent share of income.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+///
+/// The default (`Major`) only fills placeholder rows, such as the header of an empty table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
     /// One of the major labels.
+    #[default]
     Major,
     /// An independent label or self-released.
     Independent,
