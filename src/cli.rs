@@ -164,7 +164,27 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .expect("invariant: writing to a String cannot fail");
         std::io::stdout().lock().write_all(text.as_bytes())?;
     }
+    if std::env::var_os("CHARTSIM_REPORT_MEMORY").is_some_and(|v| v == "1") {
+        report_memory(&scenario, pool.current_num_threads());
+    }
     Ok(())
+}
+
+/// Prints the process's measured peak memory and the estimate, with its breakdown, to
+/// stderr (`CHARTSIM_REPORT_MEMORY=1`).
+fn report_memory(scenario: &Scenario, threads: usize) {
+    use chartsim::run::memory::{estimate_peak_bytes, measured_peak_bytes};
+    let mb = |bytes: u64| (bytes as f64 / 1e6).round() as u64;
+    let estimate = estimate_peak_bytes(scenario, threads);
+    let measured =
+        measured_peak_bytes().map_or_else(|| "unknown".to_owned(), |b| mb(b).to_string());
+    eprintln!(
+        "peak memory {measured} MB, estimated {} MB",
+        mb(estimate.peak_bytes)
+    );
+    for part in &estimate.parts {
+        eprintln!("  {}: {} MB", part.component, mb(part.bytes));
+    }
 }
 
 fn command_line() -> String {
