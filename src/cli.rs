@@ -13,6 +13,7 @@ use chartsim::output::{Manifest, RecordedRun, prepare, write_results};
 use chartsim::scenario::{Override, Scenario, ScenarioText};
 
 mod interrupt;
+mod memory;
 
 /// chartsim: what recommenders, fandoms and chart rules do to what a country hears.
 #[derive(Parser)]
@@ -65,6 +66,10 @@ struct RunArgs {
     /// Worker threads, 1 to 4 × the cores [default: all cores]. Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     threads: Option<usize>,
+    /// Most memory the run may use, e.g. 16GB [default: what the machine has available].
+    /// A run estimated to need more is refused before it starts.
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_max_memory)]
+    max_memory: Option<u64>,
     /// No progress bar and no table.
     #[arg(long)]
     quiet: bool,
@@ -78,7 +83,12 @@ struct RunArgs {
 /// Most worker threads allowed: more than a few per core only adds overhead (1,024
 /// threads made a small run 400 times slower), and far more exhausts the system.
 fn max_threads() -> usize {
-    4 * std::thread::available_parallelism().map_or(1, usize::from)
+    4 * default_threads()
+}
+
+/// One worker thread per core.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 fn parse_threads(text: &str) -> Result<usize, String> {
@@ -102,14 +112,15 @@ impl Cli {
             Command::Check { scenario } => {
                 let s = Scenario::from_file(&scenario)?;
                 println!(
-                    "{}: ok — {} regions, {} genres, {} policies, {} listeners, {} days, {} replicates",
+                    "{}: ok — {} regions, {} genres, {} policies, {} listeners, {} days, {} replicates; {}",
                     scenario.display(),
                     s.regions.len(),
                     s.genres.len(),
                     s.policies.len(),
                     s.listeners,
                     s.days,
-                    s.replicates
+                    s.replicates,
+                    memory::describe(&s, default_threads())
                 );
                 Ok(())
             }
@@ -211,6 +222,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&scenario, &args));
+    let threads = args.threads.unwrap_or_else(default_threads);
+    memory::ensure_fits(&scenario, threads, args.max_memory)?;
     let (staging, cleaned) = prepare(&out, &scenario, args.force)?;
     if !args.quiet {
         for sentence in cleaned {
@@ -234,7 +247,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         )
     };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
     let started = std::time::Instant::now();
@@ -267,6 +280,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         )
         .expect("invariant: writing to a String cannot fail");
         std::io::stdout().lock().write_all(text.as_bytes())?;
+    }
+    if std::env::var_os("CHARTSIM_REPORT_MEMORY").is_some_and(|v| v == "1") {
+        memory::report(&scenario, pool.current_num_threads());
     }
     Ok(())
 }

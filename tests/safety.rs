@@ -454,3 +454,29 @@ fn plot_refuses_malformed_tables_and_leaves_the_old_plots_as_they_were() {
     assert_eq!(read_bytes(&out, "report.html"), report_before);
     assert_eq!(entries(&out), RESULT_FILES, "hidden files left behind");
 }
+
+// ------------------------------------------------------------------ resource guard
+
+#[test]
+fn a_run_that_will_not_fit_is_refused_before_it_starts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_scenario(&tiny_path(), &out, &["--max-memory", "10MB"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["needs about", "MB", "--max-memory limit (10.0 MB)", "lower"]);
+    assert!(entries(tmp.path()).is_empty());
+    // The same run with room to spare goes ahead.
+    run_scenario(&tiny_path(), &out, &["--max-memory", "4GB"]).assert_success();
+    // `check` says what a run will need.
+    let check = chartsim(["check", tiny_path().to_str().unwrap()]);
+    check.assert_success();
+    assert!(
+        check.stdout.contains("estimated peak memory"),
+        "{}",
+        check.stdout
+    );
+    // The documented ranges are sizes that can run on a 24 GB machine.
+    run_scenario(&tiny_path(), &out, &["--set", "listeners=50000000"])
+        .assert_user_error()
+        .assert_stderr_mentions(&["listeners", "between 1 and 30000000"]);
+}

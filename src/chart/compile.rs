@@ -231,6 +231,29 @@ impl ChartCompiler {
         }
     }
 
+    /// Resident bytes a compiler holds per catalogue track under `rules`: the columns
+    /// written for every track every week (the ACR columns only under an ACR rule; the
+    /// weeks-on-chart and retired columns stay untouched zero pages except for charted
+    /// tracks). Memory estimates count it; keep it in step with the fields.
+    pub fn bytes_per_track(rules: &RuleSet) -> usize {
+        use std::mem::size_of;
+        let acr = if rules.acr.is_some() {
+            size_of::<AcrState>() + size_of::<bool>()
+        } else {
+            0
+        };
+        size_of::<u64>() // last_counted
+            + size_of::<f64>() // last_units
+            + size_of::<i32>() // release_day
+            + size_of::<bool>() // holiday
+            + acr
+    }
+
+    /// Bytes of one ranking candidate (a track with units in the week).
+    pub fn bytes_per_candidate() -> usize {
+        std::mem::size_of::<Candidate>()
+    }
+
     /// Gives the compiler each track's release day (day 0 = the first day of chart week 0;
     /// negative = before) and holiday-song flag, which the ACR age rule and the recurrent
     /// rule's holiday exemption need. Without it every track counts as released on day 0

@@ -4,6 +4,7 @@
 //! every region's charts under each of its rule sets from the same plays, publishes the
 //! headline chart (listeners browse it the next week), and records the week's metrics.
 
+pub mod memory;
 mod recommendations;
 mod rows;
 mod weekly;

@@ -15,7 +15,11 @@ use crate::world::MAX_LIBRARY_SLOTS;
 /// Most replicates a scenario may ask for.
 pub const MAX_REPLICATES: u32 = 10_000;
 const MAX_DAYS: i64 = 3_650;
-const MAX_LISTENERS: i64 = 50_000_000;
+/// Listeners in a world: 30 million need about 18 GB with two threads (benches/MEMORY.md);
+/// the memory guard refuses what does not fit the machine at hand.
+const MAX_LISTENERS: i64 = 30_000_000;
+/// Tracks over a run: 5 million need about 11 GB for one run of one policy.
+const MAX_TOTAL_TRACKS: u64 = 5_000_000;
 const MAX_REGIONS: usize = 255;
 const MAX_GENRES: usize = 1_000;
 
@@ -87,12 +91,11 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
 
     let total_tracks = u64::from(raw.catalogue.back_catalogue_tracks)
         + u64::from(raw.catalogue.new_tracks_per_week) * u64::from(days / 7);
-    if total_tracks == 0 || total_tracks > u64::from(u32::MAX / 2) {
+    if total_tracks == 0 || total_tracks > MAX_TOTAL_TRACKS {
         return Err(c.err(
             "catalogue",
             format!(
-                "back_catalogue_tracks + new_tracks_per_week × weeks must be between 1 and {}, got {total_tracks}",
-                u32::MAX / 2
+                "back_catalogue_tracks + new_tracks_per_week × weeks must be between 1 and {MAX_TOTAL_TRACKS}, got {total_tracks}"
             ),
         ));
     }
