@@ -68,9 +68,10 @@ impl Error {
             |text: &str| text.replace(&from.display().to_string(), &to.display().to_string());
         match self {
             Self::WriteResults { path, source } => Self::WriteResults {
-                path: path
-                    .strip_prefix(from)
-                    .map_or_else(|_| to.to_owned(), |rest| to.join(rest)),
+                path: match path.strip_prefix(from) {
+                    Ok(rest) if !rest.as_os_str().is_empty() => to.join(rest),
+                    _ => to.to_owned(),
+                },
                 source: std::io::Error::new(source.kind(), swap(&source.to_string())),
             },
             other => other,

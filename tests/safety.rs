@@ -480,3 +480,60 @@ fn a_run_that_will_not_fit_is_refused_before_it_starts() {
         .assert_user_error()
         .assert_stderr_mentions(&["listeners", "between 1 and 30000000"]);
 }
+
+// ------------------------------------------------------------------ a full disk
+
+/// A 3 MB tmpfs, unmounted on drop; `None` where this process may not mount (not root,
+/// or no CAP_SYS_ADMIN in a container).
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount() -> Option<Self> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Self(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_plainly_and_leaves_nothing_behind() {
+    let Some(disk) = SmallDisk::mount() else {
+        eprintln!("skipped: this process may not mount a small tmpfs (needs root)");
+        return;
+    };
+    let out = disk.0.path().join("out");
+    for extra in [
+        &[][..],
+        // Small enough that the tables fit and the plots do not.
+        &[
+            "--set",
+            "listeners=300",
+            "--set",
+            "catalogue.back_catalogue_tracks=100",
+        ][..],
+    ] {
+        let outcome = run_scenario(&tiny_path(), &out, extra);
+        outcome
+            .assert_user_error()
+            .assert_stderr_mentions(&[&out.display().to_string(), "No space left on device"]);
+        for leak in [".partial-", "Custom {", "IoError(", "ImageError"] {
+            assert!(!outcome.stderr.contains(leak), "{}", outcome.stderr);
+        }
+        assert!(
+            entries(disk.0.path()).is_empty(),
+            "{:?}",
+            entries(disk.0.path())
+        );
+    }
+}

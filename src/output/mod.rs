@@ -119,9 +119,18 @@ pub fn write_results(
         tables::write_tracks(&path.join("tracks.csv"), batch)?;
         manifest.write(&path.join("manifest.json"), scenario, batch)?;
         // Plots and report are drawn from the files just written, never from `batch`.
-        crate::report::write_plots_and_report(&path).map_err(|e| Error::WriteResults {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
+        crate::report::write_plots_and_report(&path).map_err(|e| {
+            // The plot error and its cause, in one line (`cannot write X: No space left`).
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message = format!("{message}: {cause}");
+                source = cause.source();
+            }
+            Error::WriteResults {
+                path: path.clone(),
+                source: std::io::Error::other(message),
+            }
         })
     })();
     // Errors name the directory the user asked for, not the hidden staging path.
