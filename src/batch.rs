@@ -207,7 +207,7 @@ impl BatchOutput {
 
 /// The seed node of replicate `replicate`.
 pub fn replicate_key(scenario: &Scenario, replicate: u32) -> SeedKey {
-    SeedKey::root(scenario.seed).child(u64::from(replicate))
+    SeedKey::replicate(scenario.seed, replicate)
 }
 
 /// Runs every policy on every replicate world. `on_week` is called after every simulated

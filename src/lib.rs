@@ -41,11 +41,21 @@
 //!
 //! # Crate map
 //!
-//! [`scenario`] (file → validated scenario) · [`world`] (generated catalogue and
-//! listeners) · [`policy`] (recommenders) · [`step`] (one simulated day, the hot loop) ·
-//! [`chart`] (rule sets and weekly compilation) · [`metrics`] (pure measures) · [`run`]
-//! (one policy on one world) · [`batch`] (replicates × policies, summaries) · [`output`]
-//! (result directory) · [`rng`] (the seed tree that makes results thread-independent).
+//! Layers, from the bottom up; a module imports only from its own layer or below
+//! (`tests/layers.rs` checks it):
+//!
+//! 1. [`error`], [`ids`], [`rng`] (the seed tree that makes results thread-independent);
+//! 2. [`chart`]: rule sets as plain data and weekly compilation, pure functions of plays;
+//! 3. [`scenario`]: file → validated scenario, including policy specifications
+//!    ([`scenario::policy_spec`]), label tiers and limits; nothing of the model;
+//! 4. [`world`]: a replicate's generated catalogue, listeners and fans;
+//! 5. [`metrics`]: pure measures;
+//! 6. [`policy`]: recommenders, reading the world and [`policy::listener`]'s view of a
+//!    listener's state;
+//! 7. [`step`]: one simulated day, the hot loop, driving the policy;
+//! 8. [`run`] (one policy on one world), then [`batch`] (replicates × policies,
+//!    summaries);
+//! 9. [`plot`], [`report`], [`output`] (result directory): exporters that read results.
 
 pub mod batch;
 pub mod chart;

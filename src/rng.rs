@@ -59,6 +59,12 @@ impl SeedKey {
         Self(mix64(master_seed))
     }
 
+    /// The node of replicate world `replicate` under a master seed: every policy's run on
+    /// that world starts here.
+    pub fn replicate(master_seed: u64, replicate: u32) -> Self {
+        Self::root(master_seed).child(u64::from(replicate))
+    }
+
     /// A child node keyed by `part` (a replicate index, a day, a listener index…).
     #[inline]
     pub fn child(self, part: u64) -> Self {

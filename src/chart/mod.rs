@@ -18,6 +18,9 @@
 //!
 //! Per-user daily caps need individual plays, which only the simulation sees: the caller
 //! applies [`RuleSet::counted_daily_streams`] before summing a week's counts.
+//!
+//! **Layer.** Imports only the foundations (`ids`): the scenario holds rule sets as plain
+//! data, and `step` and `run` compile charts from plays.
 
 pub mod acr;
 pub mod compile;

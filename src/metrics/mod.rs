@@ -24,6 +24,9 @@
 //! map iteration reaches a result), never panics on empty input, and returns 0.0 where a
 //! quantity is undefined for lack of data unless its docs say otherwise. Shares are
 //! fractions in 0..1, not percentages; entropies are in nats (natural logarithm).
+//!
+//! **Layer.** Pure functions of plays, charts and counts; reads only the world's
+//! catalogue below it, so recommenders and runs alike can use them.
 
 pub mod chart_runs;
 pub mod concentration;

@@ -92,7 +92,7 @@ pub struct SlateScratch {
     /// Tracks drawn from candidate pools, before scoring.
     pub(super) extra: Vec<u32>,
     /// Collaborative score sums of the slate being filled.
-    pub(super) cf: super::scorers::collaborative::LibraryScores,
+    pub(super) cf: super::scorers::neighbours::LibraryScores,
     /// The organic slate while paid slots are mixed in.
     pub(super) extra_tracks: Vec<TrackId>,
     /// Genre mixes and positions for the sampled slate metrics.

@@ -77,8 +77,10 @@
 //! assert!(share.mean > 0.0, "listeners played some of the newest releases");
 //! ```
 
+use std::sync::Arc;
+
 use super::facts::Segment;
-use super::{Candidate, DayFacts, SlateRequest};
+use super::{Candidate, CustomRule, CustomScorer, DayFacts, SlateRequest};
 use crate::ids::TrackId;
 use crate::rng::SimRng;
 use crate::world::World;
@@ -128,5 +130,41 @@ pub trait SlateRule: Send + Sync {
     /// Candidate pools the rule needs drawn into the list before any rule runs.
     fn sources(&self) -> &[Segment] {
         &[]
+    }
+}
+
+impl CustomScorer {
+    /// Wraps `scorer` under `name`.
+    pub fn new(name: impl Into<String>, scorer: impl TrackScorer + 'static) -> Self {
+        let scorer: Arc<dyn TrackScorer> = Arc::new(scorer);
+        Self {
+            name: name.into(),
+            implementation: Arc::new(scorer),
+        }
+    }
+
+    /// The scorer it wraps.
+    pub(crate) fn scorer(&self) -> &Arc<dyn TrackScorer> {
+        self.implementation
+            .downcast_ref()
+            .expect("invariant: a CustomScorer is only built by CustomScorer::new")
+    }
+}
+
+impl CustomRule {
+    /// Wraps `rule` under `name`.
+    pub fn new(name: impl Into<String>, rule: impl SlateRule + 'static) -> Self {
+        let rule: Arc<dyn SlateRule> = Arc::new(rule);
+        Self {
+            name: name.into(),
+            implementation: Arc::new(rule),
+        }
+    }
+
+    /// The rule it wraps.
+    pub(crate) fn rule(&self) -> &Arc<dyn SlateRule> {
+        self.implementation
+            .downcast_ref()
+            .expect("invariant: a CustomRule is only built by CustomRule::new")
     }
 }

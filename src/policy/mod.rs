@@ -21,29 +21,33 @@
 //!
 //! Every scorer leaves out tracks already in the listener's library (they reach the
 //! listener through the library channel), so a track enters a listener's choice set once.
+//!
+//! **Layer.** Reads the scenario (its [`PolicySpec`]s, re-exported here), the world,
+//! metrics, and [`listener`]: the records of a listener's state and of the day's track
+//! terms that the hot loop updates and recommenders read. Never `step` itself.
 
 pub mod candidate;
 pub mod curation;
 pub mod exposure;
 pub mod extend;
 pub mod facts;
+pub mod listener;
 pub mod scorers;
-mod spec;
 
+pub use crate::scenario::policy_spec::{
+    CollaborativeModel, CustomRule, CustomScorer, ExposureGroup, Factorisation, PolicySpec,
+    PopularityScope, Retrain, Rule, Scorer, Similarity,
+};
 pub use candidate::{Candidate, SlateScratch};
 pub use exposure::{SlateStats, is_sampled};
 pub use extend::{SlateContext, SlateRule, TrackScorer};
 pub use facts::{DayFacts, HEAD_SHARE, NEW_TALENT_DAYS, Segment};
-pub use spec::{
-    CollaborativeModel, CustomRule, CustomScorer, ExposureGroup, Factorisation, PolicySpec,
-    PopularityScope, Retrain, Rule, Scorer, Similarity,
-};
 
 use crate::ids::{ListenerId, RegionId, TrackId};
 use crate::rng::SimRng;
-use crate::step::ListenerState;
 use crate::world::{Taste, World};
 use curation::RuleDay;
+pub use listener::{ListenerState, TrackTerms};
 use scorers::ScorerDay;
 use scorers::promotion::PromotionDay;
 
@@ -127,7 +131,7 @@ pub struct DayContext<'a> {
     /// The day's utility terms of every track as listeners see them, region-major (only
     /// the `ideal` benchmark reads them; may be empty outside a simulation, and the
     /// `ideal` benchmark then gives no slates).
-    pub terms: &'a [crate::step::TrackTerms],
+    pub terms: &'a [TrackTerms],
     /// The weight of taste match in utility (`utility.taste`), for the `ideal` benchmark.
     pub taste_weight: f32,
 }

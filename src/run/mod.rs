@@ -3,6 +3,8 @@
 //! A run steps the [`Simulation`] day by day; at the end of each chart week it compiles
 //! every region's charts under each of its rule sets from the same plays, publishes the
 //! headline chart (listeners browse it the next week), and records the week's metrics.
+//!
+//! **Layer.** Above `step` (which it drives) and below `batch` (which runs many).
 
 pub mod memory;
 mod recommendations;

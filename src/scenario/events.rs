@@ -15,8 +15,8 @@ use super::Region;
 use super::check::Check;
 use super::fandom::{Fandom, region_shares};
 use super::named::NamedRelease;
+use super::policy_spec::PolicySpec;
 use crate::error::Result;
-use crate::policy::PolicySpec;
 
 /// A `[[tie_ins]]` entry as written.
 #[derive(Debug, Deserialize)]
@@ -184,12 +184,12 @@ pub(super) fn validate_tie_ins(
     regions: &[Region],
     days: u32,
 ) -> Result<Vec<TieIn>> {
-    if raw.len() > crate::step::MAX_TIE_INS {
+    if raw.len() > super::limits::MAX_TIE_INS {
         return Err(c.err(
             "tie_ins",
             format!(
                 "at most {} media tie-ins, got {}",
-                crate::step::MAX_TIE_INS,
+                super::limits::MAX_TIE_INS,
                 raw.len()
             ),
         ));

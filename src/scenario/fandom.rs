@@ -221,12 +221,12 @@ pub(super) fn validate_fandoms(
     regions: &[Region],
     days: u32,
 ) -> Result<Vec<Fandom>> {
-    if raw.len() > crate::world::MAX_FANDOMS {
+    if raw.len() > super::limits::MAX_FANDOMS {
         return Err(c.err(
             "fandoms",
             format!(
                 "at most {} fandoms, got {}",
-                crate::world::MAX_FANDOMS,
+                super::limits::MAX_FANDOMS,
                 raw.len()
             ),
         ));

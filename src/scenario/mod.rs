@@ -4,14 +4,20 @@
 //! and resolves names into a [`Scenario`], whose fields need no further checking. A
 //! scenario comes from a file ([`Scenario::from_file`]), from a string
 //! ([`Scenario::from_toml_str`]) or is the built-in default ([`Scenario::default_scenario`]).
+//!
+//! **Layer.** Plain data: the policy specifications ([`policy_spec`]), label tiers and the
+//! limits the model is built for ([`limits`]) live here. It imports only the foundations
+//! and the chart rules (plain data too), nothing of the model; every layer above reads it.
 
 mod check;
 mod events;
 mod fandom;
+pub mod limits;
 mod named;
 mod overrides;
 mod params;
 mod policies;
+pub mod policy_spec;
 pub mod raw;
 mod strict;
 mod validate;
@@ -29,7 +35,7 @@ pub use params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
 use crate::chart::RuleSet;
 use crate::error::{Error, Result};
 use crate::ids::RegionId;
-use crate::policy::PolicySpec;
+use policy_spec::PolicySpec;
 
 /// The built-in default scenario (also shipped as `scenarios/default.toml`).
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");
@@ -77,6 +83,20 @@ pub struct Scenario {
     pub tie_ins: Vec<TieIn>,
     /// Mid-run switches.
     pub switches: Vec<Switch>,
+}
+
+/// A label tier (declared for named artists, drawn for generated ones), which decides
+/// promotion budgets and the independent share of income.
+///
+/// The default (`Major`) only fills placeholder rows, such as the header of an empty table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// One of the major labels.
+    #[default]
+    Major,
+    /// An independent label or self-released.
+    Independent,
 }
 
 /// A market with its own listeners, local genres and charts.

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Label;
 use super::check::Check;
 use super::{Genre, Region};
 use crate::error::Result;
 use crate::ids::{GenreId, RegionId};
-use crate::world::Label;
 
 /// An `[[artists]]` entry as written.
 #[derive(Debug, Deserialize)]

@@ -15,11 +15,11 @@
 use serde::Deserialize;
 
 use super::check::Check;
-use crate::error::Result;
-use crate::policy::{
+use super::policy_spec::{
     CollaborativeModel, ExposureGroup, Factorisation, PolicySpec, PopularityScope, Retrain, Rule,
     Scorer, Similarity,
 };
+use crate::error::Result;
 
 /// A `[[policies]]` entry as written.
 #[derive(Debug, Deserialize)]
@@ -492,10 +492,10 @@ fn rename_scorer_key(e: crate::error::Error, path: &str) -> crate::error::Error 
 
 #[cfg(test)]
 mod tests {
-    use crate::policy::{
+    use crate::scenario::Scenario;
+    use crate::scenario::policy_spec::{
         CollaborativeModel, ExposureGroup, PopularityScope, Retrain, Rule, Scorer, Similarity,
     };
-    use crate::scenario::Scenario;
 
     /// The built-in default with its policies replaced by `policies` (TOML).
     fn with(policies: &str) -> crate::error::Result<Scenario> {
@@ -728,7 +728,7 @@ model = "factorisation"
         .unwrap();
         let mf = |factors, confidence| Scorer::Collaborative {
             retrain: Retrain::Daily,
-            model: CollaborativeModel::Factorisation(crate::policy::Factorisation {
+            model: CollaborativeModel::Factorisation(crate::scenario::policy_spec::Factorisation {
                 factors,
                 regularisation: 1.0,
                 confidence,
@@ -745,7 +745,7 @@ model = "factorisation"
         };
         assert_eq!(
             *model,
-            CollaborativeModel::Factorisation(crate::policy::Factorisation {
+            CollaborativeModel::Factorisation(crate::scenario::policy_spec::Factorisation {
                 factors: 8,
                 regularisation: 1.0,
                 confidence: 40.0,

@@ -3,6 +3,7 @@
 use super::check::Check;
 use super::events::{validate_switches, validate_tie_ins};
 use super::fandom::{validate_fandoms, validate_fraud_filter};
+use super::limits::MAX_LIBRARY_SLOTS;
 use super::named::{validate_artists, validate_releases};
 use super::policies::validate_policies;
 use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
@@ -10,7 +11,6 @@ use super::{Genre, Region, Scenario};
 use crate::chart::{AcrRule, RecurrentRule, RuleSet};
 use crate::error::Result;
 use crate::ids::RegionId;
-use crate::world::MAX_LIBRARY_SLOTS;
 
 /// Most replicates a scenario may ask for.
 pub const MAX_REPLICATES: u32 = 10_000;

@@ -15,8 +15,7 @@ use crate::world::unit_f32;
 /// (≤ 10) + seasonal picks (≤ 10) + media tie-ins (≤ [`MAX_TIE_INS`]).
 pub const MAX_CHOICES: usize = 106 + MAX_TIE_INS;
 
-/// Most media tie-ins a scenario may declare (one soundtrack pick each per listener-day).
-pub const MAX_TIE_INS: usize = 16;
+pub use crate::scenario::limits::MAX_TIE_INS;
 
 /// One listener-day's choice set with cumulative MNL weights.
 #[derive(Clone, Debug)]

@@ -5,28 +5,14 @@
 //! per-listener loop adds only the listener-specific parts (taste match, conformity,
 //! library state, slate position).
 
+use crate::policy::TrackTerms;
 use crate::scenario::Scenario;
-use crate::world::{Taste, World};
+use crate::world::World;
 
 /// Days of daily streams kept (the longest window any scorer may use).
 pub const RING_DAYS: usize = 28;
 /// Days of plays behind social proof.
 pub const SOCIAL_WINDOW_DAYS: usize = 7;
-
-/// Day-shared utility terms of one track in one region, packed with the track's taste
-/// position so that scoring a choice item touches one cache line.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TrackTerms {
-    /// `appeal·a + local·1[local] + novelty·2^(−age/h)`; `NEG_INFINITY` before release.
-    pub base: f32,
-    /// `social·ln(1 + p)`, p = streams in the region over 7 days per 1,000 listeners; the
-    /// listener multiplies it by their conformity.
-    pub social: f32,
-    /// The track's position in taste space.
-    pub taste: Taste,
-    /// The track's genre index.
-    pub genre: u32,
-}
 
 /// Rolling windows of observed streams and the day's track terms.
 #[derive(Clone, Debug)]

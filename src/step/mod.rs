@@ -10,6 +10,10 @@
 //! recommender slate, chart picks, new releases) with utilities; draw the day's choice
 //! occasions from the multinomial logit; then record the plays (chart counters with
 //! per-user caps, weekly genre counts) and update the library and style profile.
+//!
+//! **Layer.** Drives the policy; reads the scenario, the world and the chart rules. The
+//! shape of a listener's state and of the day's track terms is the policy layer's
+//! (`policy::listener`, re-exported here); their updates live in this module.
 
 mod choice;
 mod fandom;
@@ -20,10 +24,11 @@ mod tally;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
+pub use crate::policy::{ListenerState, TrackTerms};
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
-pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
-pub use state::{Decay, FAMILIARITY_HALF_SATURATION, ListenerState, PlayTables, initial_states};
+pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
+pub use state::{Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states};
 pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, OrganisedCounts, Tally};
 
 use crate::ids::{ListenerId, TrackId};

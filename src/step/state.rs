@@ -3,6 +3,7 @@
 //! Stored inline (fixed-size arrays, one `Vec` element per listener) so a day's work on a
 //! listener touches one contiguous record and allocates nothing.
 
+use crate::policy::ListenerState;
 use crate::rng::SeedKey;
 use crate::scenario::Scenario;
 use crate::world::{MAX_LIBRARY_SLOTS, TASTE_DIMS, Taste, World, dist2};
@@ -17,36 +18,7 @@ pub const FAMILIARITY_HALF_SATURATION: f32 = 5.0;
 /// Daily play counts above this use the last table entry (the weights are ~1 by then).
 const MAX_TABULATED_PLAYS: usize = 64;
 
-/// One listener's state between days.
-#[derive(Clone, Debug)]
-pub struct ListenerState {
-    /// Tracks in the library; only the first `library_len` are valid.
-    pub library: [u32; MAX_LIBRARY_SLOTS],
-    /// Decayed play count of each library track.
-    pub familiarity: [f32; MAX_LIBRARY_SLOTS],
-    /// Recent plays of each library track, decaying with the satiation half-life.
-    pub satiation: [f32; MAX_LIBRARY_SLOTS],
-    /// Number of valid library slots.
-    pub library_len: u8,
-    /// Last day the listener was active (for lazy decay); starts at day −1.
-    pub last_active: i32,
-    /// Running mean taste position of streamed tracks: what a recommender can observe.
-    pub profile: Taste,
-}
-
 impl ListenerState {
-    /// The valid library tracks.
-    #[inline]
-    pub fn library(&self) -> &[u32] {
-        &self.library[..self.library_len as usize]
-    }
-
-    /// Slot of `track` in the library, if there.
-    #[inline]
-    pub fn slot_of(&self, track: u32) -> Option<usize> {
-        self.library().iter().position(|&t| t == track)
-    }
-
     /// Decays familiarity and satiation for the days since the listener was last active.
     #[inline]
     pub fn decay_to(&mut self, day: i32, decay: &Decay) {

@@ -8,25 +8,13 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal};
-use serde::Serialize;
 
 use super::taste::{Taste, around};
 use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
 use crate::rng::{SeedKey, SimRng};
 use crate::scenario::Scenario;
 
-/// A label tier, which decides promotion budgets and the independent share of income.
-///
-/// The default (`Major`) only fills placeholder rows, such as the header of an empty table.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    /// One of the major labels.
-    #[default]
-    Major,
-    /// An independent label or self-released.
-    Independent,
-}
+pub use crate::scenario::Label;
 
 /// Artists, one entry per column position.
 #[derive(Clone, Debug, Default)]

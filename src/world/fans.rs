@@ -19,8 +19,7 @@ use crate::scenario::Scenario;
 pub const NO_FANDOM: u8 = u8::MAX;
 /// Largest devotion drawn (mean devotion is 1).
 pub const MAX_DEVOTION: f32 = 200.0;
-/// Most fandoms a scenario may declare (indices fit `u8` beside [`NO_FANDOM`]).
-pub const MAX_FANDOMS: usize = 254;
+pub use crate::scenario::limits::MAX_FANDOMS;
 
 /// Fandom membership columns, one entry per listener.
 #[derive(Clone, Debug, Default)]

@@ -2,6 +2,8 @@
 //!
 //! A world is generated once per replicate and then shared read-only by every policy run
 //! on it, which is what makes policy comparisons paired (common random numbers).
+//!
+//! **Layer.** Generated from a [`Scenario`] and the seed tree; imports nothing above them.
 
 mod catalogue;
 mod fans;
@@ -16,8 +18,7 @@ pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};
 use crate::rng::{Purpose, SeedKey};
 use crate::scenario::Scenario;
 
-/// Most tracks a listener's personal library can hold.
-pub const MAX_LIBRARY_SLOTS: usize = 16;
+pub use crate::scenario::limits::MAX_LIBRARY_SLOTS;
 
 /// Everything fixed about one replicate world.
 #[derive(Clone, Debug)]

@@ -66,7 +66,7 @@ impl RuleDay {
                 Self::PopularityDiscount(PopularityDiscount { alpha: *alpha })
             }
             Rule::ArtistCap { max } => Self::ArtistCap(ArtistCap { max: *max }),
-            Rule::Custom(custom) => Self::Custom(Arc::clone(&custom.rule)),
+            Rule::Custom(custom) => Self::Custom(Arc::clone(custom.rule())),
         }
     }
 

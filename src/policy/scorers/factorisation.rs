@@ -48,8 +48,8 @@ use ndarray::Array2;
 use rayon::prelude::*;
 
 use super::cholesky::{cholesky, cholesky_solve, dot};
-use super::collaborative::{Holdings, ItemNeighbours, LibraryScores};
 use super::latent_neighbours::latent_neighbours;
+use super::neighbours::{Holdings, ItemNeighbours, LibraryScores};
 use crate::policy::Factorisation;
 use crate::rng::mix64;
 

@@ -234,12 +234,12 @@ impl Best {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::replicate_key;
     use crate::ids::ListenerId;
     use crate::policy::LibraryView;
+    use crate::policy::TrackTerms;
+    use crate::rng::SeedKey;
     use crate::rng::SimRng;
     use crate::scenario::Scenario;
-    use crate::step::TrackTerms;
     use rand::{RngExt, SeedableRng};
 
     /// Slates of the ideal recommender in a default world, with day terms drawn at random
@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn slates_are_the_best_tracks_of_the_whole_catalogue() {
         let scenario = Scenario::default_scenario();
-        let world = World::generate(&scenario, replicate_key(&scenario, 0));
+        let world = World::generate(&scenario, SeedKey::replicate(scenario.seed, 0));
         let (n_tracks, n_regions) = (world.catalogue.len(), scenario.regions.len());
         let released = world.catalogue.released(100);
         let mut rng = SimRng::seed_from_u64(7);
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn without_utility_terms_there_is_no_slate() {
         let scenario = Scenario::default_scenario();
-        let world = World::generate(&scenario, replicate_key(&scenario, 0));
+        let world = World::generate(&scenario, SeedKey::replicate(scenario.seed, 0));
         let ctx = DayContext {
             day: 0,
             released: world.catalogue.released(0),

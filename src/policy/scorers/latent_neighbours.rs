@@ -10,7 +10,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 
 use super::cholesky::{cholesky, dot, forward_substitute};
-use super::collaborative::ItemNeighbours;
+use super::neighbours::ItemNeighbours;
 
 /// Tracks whose neighbour lists one parallel task finds (a multiple of `ROWS`; a constant,
 /// so the partition never depends on the number of threads).

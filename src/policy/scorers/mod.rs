@@ -11,6 +11,7 @@ pub mod editorial;
 pub mod factorisation;
 pub mod ideal;
 mod latent_neighbours;
+pub mod neighbours;
 pub mod popularity;
 pub mod promotion;
 pub mod random;
@@ -79,7 +80,7 @@ impl ScorerDay {
                 *new_artist_share,
             )),
             Scorer::PaidPromotion { base, .. } => Self::new(base, curated),
-            Scorer::Custom(custom) => Self::Custom(Arc::clone(&custom.scorer)),
+            Scorer::Custom(custom) => Self::Custom(Arc::clone(custom.scorer())),
         }
     }
 
@@ -171,7 +172,7 @@ impl ScorerDay {
         &self,
         ctx: &SlateContext,
         request: &SlateRequest,
-        cf: &collaborative::LibraryScores,
+        cf: &neighbours::LibraryScores,
         track: TrackId,
     ) -> f32 {
         match self {

@@ -1,12 +1,16 @@
 //! What a policy *is*, as a scenario declares it (no runtime state): a scorer, optionally
 //! wrapped in paid promotion, and a list of curation rules applied in order.
+//!
+//! This is plain data of the scenario layer. A scorer or rule written in Rust is held
+//! here as an opaque object: the traits it implements belong to the policy layer above
+//! (`crate::policy::extend`), which builds and reads these entries.
 
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use std::any::Any;
 
-use super::extend::{SlateRule, TrackScorer};
+use serde::{Serialize, Serializer};
 
 /// Which plays a popularity recommender counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -139,7 +143,7 @@ pub enum Scorer {
         /// Promotion budget of a major-label track relative to an independent one (≥ 1).
         major_weight: f64,
     },
-    /// A scorer written in Rust (see [`TrackScorer`]).
+    /// A scorer written in Rust (see [`TrackScorer`](crate::policy::TrackScorer)).
     #[serde(untagged)]
     Custom(CustomScorer),
 }
@@ -202,7 +206,7 @@ pub enum Rule {
         /// Tracks per artist, ≥ 1.
         max: u32,
     },
-    /// A rule written in Rust (see [`SlateRule`]).
+    /// A rule written in Rust (see [`SlateRule`](crate::policy::SlateRule)).
     #[serde(untagged)]
     Custom(CustomRule),
 }
@@ -249,38 +253,22 @@ impl PolicySpec {
     }
 }
 
-/// A scorer implemented in Rust, with the name it goes by in manifests.
+/// A scorer implemented in Rust, with the name it goes by in manifests; built by
+/// `CustomScorer::new` in the policy layer.
 #[derive(Clone)]
 pub struct CustomScorer {
-    name: String,
-    pub(super) scorer: Arc<dyn TrackScorer>,
+    pub(crate) name: String,
+    /// The `Arc<dyn TrackScorer>` behind it, opaque at this layer.
+    pub(crate) implementation: Arc<dyn Any + Send + Sync>,
 }
 
-impl CustomScorer {
-    /// Wraps `scorer` under `name`.
-    pub fn new(name: impl Into<String>, scorer: impl TrackScorer + 'static) -> Self {
-        Self {
-            name: name.into(),
-            scorer: Arc::new(scorer),
-        }
-    }
-}
-
-/// A curation rule implemented in Rust, with the name it goes by in manifests.
+/// A curation rule implemented in Rust, with the name it goes by in manifests; built by
+/// `CustomRule::new` in the policy layer.
 #[derive(Clone)]
 pub struct CustomRule {
-    name: String,
-    pub(super) rule: Arc<dyn SlateRule>,
-}
-
-impl CustomRule {
-    /// Wraps `rule` under `name`.
-    pub fn new(name: impl Into<String>, rule: impl SlateRule + 'static) -> Self {
-        Self {
-            name: name.into(),
-            rule: Arc::new(rule),
-        }
-    }
+    pub(crate) name: String,
+    /// The `Arc<dyn SlateRule>` behind it, opaque at this layer.
+    pub(crate) implementation: Arc<dyn Any + Send + Sync>,
 }
 
 macro_rules! custom_impls {
@@ -313,5 +301,5 @@ macro_rules! custom_impls {
     };
 }
 
-custom_impls!(CustomScorer, scorer, "scorer");
-custom_impls!(CustomRule, rule, "rule");
+custom_impls!(CustomScorer, implementation, "scorer");
+custom_impls!(CustomRule, implementation, "rule");
