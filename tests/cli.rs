@@ -428,3 +428,22 @@ fn a_matrix_factorisation_policy_runs_from_the_command_line_and_bad_keys_are_ref
     let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
     assert!(metrics.lines().skip(1).any(|l| l.contains(",content,")));
 }
+
+#[test]
+fn a_region_named_all_is_refused() {
+    assert_run_refuses(
+        &tiny_with("name = \"UK\"", "name = \"all\""),
+        &["regions[0].name", "all-regions rows"],
+    );
+}
+
+#[test]
+fn a_none_policy_takes_no_curation_rules() {
+    assert_run_refuses(
+        &format!(
+            "{}\n[[policies]]\nname = \"nothing\"\nscorer = \"none\"\ncuration = [{{ rule = \"mmr\" }}]\n",
+            tiny_text()
+        ),
+        &["policies[3].curation", "recommends nothing"],
+    );
+}

@@ -200,7 +200,8 @@ impl Recommender {
             Scorer::PaidPromotion { base, .. } => {
                 Self::window_days(&PolicySpec::new("", (**base).clone()))
             }
-            Scorer::Random
+            Scorer::None
+            | Scorer::Random
             | Scorer::Content
             | Scorer::Ideal
             | Scorer::Editorial { .. }

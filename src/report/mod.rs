@@ -325,6 +325,9 @@ fn scenario_section(html: &mut String, data: &ResultData) {
 /// A scorer described for a reader who does not know the code.
 fn scorer_in_words(scorer: &str, scope: Option<&str>, window_days: Option<u32>) -> String {
     match scorer {
+        "none" => {
+            "recommends nothing: no slate, the counterfactual without a recommender".to_owned()
+        }
         "random" => "recommends tracks drawn at random from the whole catalogue".to_owned(),
         "content" => {
             "recommends tracks closest in style to what the listener has played".to_owned()

@@ -472,7 +472,7 @@ pub fn policy_bytes(scenario: &Scenario, policy: &PolicySpec) -> u64 {
     };
     let t = &scenario.taste;
     let own = match &policy.scorer {
-        Scorer::Random | Scorer::Custom(_) => 0,
+        Scorer::None | Scorer::Random | Scorer::Custom(_) => 0,
         Scorer::Popularity { scope, window_days } => popularity(*scope, *window_days, curated),
         // A profile averages the tracks a listener played, which lie around their genre's
         // centre and near the listener: its spread combines both spreads.

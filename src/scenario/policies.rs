@@ -213,6 +213,7 @@ fn share(c: &Check, key: &str, value: Option<f64>, default: f64) -> Result<f64> 
 /// the base's and `p`'s promotion keys are checked by the caller).
 fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
     Ok(match name {
+        "none" => Scorer::None,
         "random" => Scorer::Random,
         "content" => Scorer::Content,
         "ideal" => Scorer::Ideal,
@@ -459,6 +460,13 @@ pub(super) fn validate_policies(c: &Check, raw: &[RawPolicy]) -> Result<Vec<Poli
                 }
                 scorer(c, &path, &p.scorer, p)?
             };
+            if matches!(scorer, Scorer::None) && !p.curation.is_empty() {
+                return Err(c.err(
+                    format!("{path}.curation"),
+                    "a policy with scorer \"none\" recommends nothing, so it takes no \
+                     curation rules",
+                ));
+            }
             let curation = p
                 .curation
                 .iter()

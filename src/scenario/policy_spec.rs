@@ -96,6 +96,10 @@ pub enum ExposureGroup {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "scorer", rename_all = "snake_case")]
 pub enum Scorer {
+    /// No recommendation: an empty slate every day. Listeners still play from their
+    /// library, the chart and new releases; run beside the others on the same worlds, it
+    /// makes "recommendation against none" a paired difference.
+    None,
     /// Uniform over the released catalogue: MusicLab's independent condition.
     Random,
     /// Most-streamed tracks over the last `window_days`, globally or in the listener's
@@ -151,6 +155,7 @@ pub enum Scorer {
 impl Scorer {
     /// Scorer names accepted in scenario files.
     pub const NAMES: &'static [&'static str] = &[
+        "none",
         "random",
         "popularity",
         "content",

@@ -501,6 +501,12 @@ fn validate_regions(c: &Check, raw: &[RawRegion], custom: &[RuleSet]) -> Result<
     for (i, r) in raw.iter().enumerate() {
         let key = |field: &str| format!("regions[{i}].{field}");
         c.name(&key("name"), &r.name)?;
+        if r.name.eq_ignore_ascii_case("all") {
+            return Err(c.err(
+                key("name"),
+                "must not be \"all\", which names the all-regions rows of the result tables",
+            ));
+        }
         c.positive(&key("population_share"), r.population_share, 1e9)?;
         c.real_in(&key("premium_share"), r.premium_share, 0.0, 1.0)?;
         c.real_in(&key("local_taste_share"), r.local_taste_share, 0.0, 1.0)?;

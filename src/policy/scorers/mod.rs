@@ -41,6 +41,8 @@ fn push_candidate(out: &mut Vec<Candidate>) -> impl FnMut(TrackId, f32) + '_ {
 /// The day state of a policy's scorer.
 #[derive(Clone)]
 pub(crate) enum ScorerDay {
+    /// No recommendation.
+    None,
     Random(random::RandomDay),
     Popularity(popularity::PopularityDay),
     Content(content::ContentDay),
@@ -55,6 +57,7 @@ impl ScorerDay {
     /// `curated` says whether curation rules will ask for any track's score.
     pub(crate) fn new(scorer: &Scorer, curated: bool) -> Self {
         match scorer {
+            Scorer::None => Self::None,
             Scorer::Random => Self::Random(random::RandomDay::default()),
             Scorer::Popularity { scope, window_days } => Self::Popularity(
                 popularity::PopularityDay::new(*scope, *window_days, curated),
@@ -91,6 +94,7 @@ impl ScorerDay {
 
     pub(crate) fn prepare(&mut self, ctx: &DayContext, facts: &DayFacts, slate: usize) {
         match self {
+            Self::None => {}
             Self::Random(day) => day.prepare(ctx),
             Self::Popularity(day) => day.prepare(ctx, slate),
             Self::Content(day) => day.prepare(ctx, slate),
@@ -114,6 +118,7 @@ impl ScorerDay {
         slate: &mut Vec<TrackId>,
     ) -> bool {
         match self {
+            Self::None => slate.clear(),
             Self::Random(day) => day.fill(request, size, rng, slate),
             Self::Popularity(day) => day.fill(request, size, slate),
             Self::Content(day) => day.rank(world, request, size, push_track(slate)),
@@ -153,6 +158,7 @@ impl ScorerDay {
             out.extend(spare.drain(..).map(|t| Candidate::new(t, score(t))));
         };
         match self {
+            Self::None => {}
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
             Self::Popularity(day) => day.candidates(request, n, out),
             Self::Content(day) => day.rank(ctx.world, request, n, push_candidate(out)),
@@ -176,7 +182,7 @@ impl ScorerDay {
         track: TrackId,
     ) -> f32 {
         match self {
-            Self::Random(_) => 0.0,
+            Self::None | Self::Random(_) => 0.0,
             Self::Popularity(day) => day.score(request, track),
             Self::Content(_) => content::ContentDay::score(ctx.world, request, track),
             Self::Ideal(day) => day.score(ctx.world, request, track),
