@@ -160,11 +160,8 @@ fn resolve(args: &RunArgs, overrides: &[Override]) -> anyhow::Result<(Scenario, 
                 );
             }
             let scenario = recorded.scenario(overrides)?;
-            let text = ScenarioText {
-                text: recorded.scenario_toml,
-                origin: recorded.scenario_source,
-            }
-            .with_overrides(overrides)?;
+            let text = ScenarioText::new(recorded.scenario_toml, recorded.scenario_source)
+                .with_overrides(overrides)?;
             (scenario, text)
         }
         None => {

@@ -89,10 +89,10 @@ impl RecordedRun {
 
     /// The recorded scenario, validated, with the recorded seed and replicates.
     pub fn scenario(&self, overrides: &[crate::scenario::Override]) -> Result<Scenario> {
-        let text = ScenarioText {
-            text: self.scenario_toml.clone(),
-            origin: format!("{} (as recorded)", self.scenario_source),
-        }
+        let text = ScenarioText::new(
+            self.scenario_toml.clone(),
+            format!("{} (as recorded)", self.scenario_source),
+        )
         .with_overrides(overrides)?;
         text.validate()?
             .with_seed(self.master_seed)

@@ -9,6 +9,7 @@
 //! limits the model is built for ([`limits`]) live here. It imports only the foundations
 //! and the chart rules (plain data too), nothing of the model; every layer above reads it.
 
+mod catalogue_file;
 mod check;
 mod events;
 mod fandom;
@@ -162,9 +163,20 @@ pub struct ScenarioText {
     pub text: String,
     /// The file (or `<built-in default>`), for messages.
     pub origin: String,
+    /// Entries imported from a catalogue file, to name its rows in messages.
+    imported: Option<catalogue_file::Imported>,
 }
 
 impl ScenarioText {
+    /// Scenario text as given (a file's contents, or a manifest's `scenario_toml`).
+    pub fn new(text: String, origin: String) -> Self {
+        Self {
+            text,
+            origin,
+            imported: None,
+        }
+    }
+
     /// Reads a scenario file (or the built-in default when `path` is `None`) and applies
     /// `--set` overrides in order.
     pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Self> {
@@ -181,14 +193,22 @@ impl ScenarioText {
                 "<built-in default>".to_owned(),
             ),
         };
-        Self { text, origin }.with_overrides(overrides)
+        let base = path
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Self::new(text, origin).resolved(overrides, base)
     }
 
-    /// The same scenario with `--set` overrides applied in order.
+    /// The same scenario with `--set` overrides applied in order (a catalogue file it
+    /// names is read relative to the current directory).
     pub fn with_overrides(self, overrides: &[Override]) -> Result<Self> {
-        if overrides.is_empty() {
-            return Ok(self);
-        }
+        self.resolved(overrides, Path::new("."))
+    }
+
+    /// Applies `overrides`, then writes the rows of a `catalogue.from` file (relative to
+    /// `base`) into the document. Text with neither stays exactly as written.
+    fn resolved(self, overrides: &[Override], base: &Path) -> Result<Self> {
         let mut doc: toml::Table =
             self.text
                 .parse()
@@ -199,15 +219,36 @@ impl ScenarioText {
         for o in overrides {
             o.apply(&mut doc, &self.origin)?;
         }
+        let imports = doc.get("catalogue").and_then(|c| c.get("from")).is_some();
+        if overrides.is_empty() && !imports {
+            return Ok(self);
+        }
+        let imported = catalogue_file::expand(&mut doc, base, &self.origin)?.or(self.imported);
         Ok(Self {
             text: toml::to_string(&doc).expect("invariant: a TOML table serialises"),
             origin: self.origin,
+            imported,
         })
     }
 
-    /// Parses and validates the text.
+    /// Parses and validates the text; an error about an imported entry names the
+    /// catalogue file's row and column.
     pub fn validate(&self) -> Result<Scenario> {
-        Scenario::from_toml_str(&self.text, &self.origin)
+        Scenario::from_toml_str(&self.text, &self.origin).map_err(|e| match (e, &self.imported) {
+            (
+                Error::InvalidScenario {
+                    origin,
+                    key,
+                    message,
+                },
+                Some(imported),
+            ) => Error::InvalidScenario {
+                origin,
+                key: imported.locate(&key).unwrap_or(key),
+                message,
+            },
+            (e, _) => e,
+        })
     }
 }
 
@@ -218,13 +259,9 @@ impl Scenario {
             .expect("invariant: the built-in default scenario is valid")
     }
 
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file (with the catalogue file it may import).
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_toml_str(&text, &path.display().to_string())
+        ScenarioText::load(Some(path), &[])?.validate()
     }
 
     /// Parses and validates scenario TOML; `origin` names the source in error messages.
