@@ -315,7 +315,43 @@ fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
                     diff_ci_high: diff.ci_high,
                 });
             }
+            if let Some(u) = across_worlds(runs, p, region) {
+                let baseline = across_worlds(runs, 0, region).unwrap_or(f64::NAN);
+                rows.push(SummaryRow {
+                    policy: policy.name.clone(),
+                    region: (*region).to_owned(),
+                    metric: UNPREDICTABILITY.to_owned(),
+                    mean: u,
+                    ci_low: f64::NAN,
+                    ci_high: f64::NAN,
+                    n: scenario.replicates as usize,
+                    diff_vs_baseline: u - baseline,
+                    diff_ci_low: f64::NAN,
+                    diff_ci_high: f64::NAN,
+                });
+            }
         }
     }
     rows
+}
+
+/// The across-world metric of `summary.csv`: one value per policy and region from all of
+/// its replicate worlds together, so it has no confidence interval.
+pub const UNPREDICTABILITY: &str = "unpredictability";
+
+/// MusicLab's U ([`crate::metrics::unpredictability`]) of policy `p` in `region` over its
+/// replicate worlds, from each run's whole-run streams by track (`tracks.csv`).
+fn across_worlds(runs: &[RunOutput], p: usize, region: &str) -> Option<f64> {
+    let worlds: Vec<Vec<u64>> = runs
+        .iter()
+        .filter(|r| r.policy_index == p)
+        .map(|r| {
+            r.tracks
+                .iter()
+                .filter(|t| t.region == region)
+                .map(|t| t.streams)
+                .collect()
+        })
+        .collect();
+    crate::metrics::unpredictability(&worlds)
 }

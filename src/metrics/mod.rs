@@ -33,6 +33,7 @@ pub mod concentration;
 pub mod diversity;
 pub mod recommendations;
 pub mod stats;
+pub mod unpredictability;
 
 pub use chart_runs::{No1Record, distinct_no1s, no1_records, weeks_at_no1_so_far};
 pub use concentration::{effective_number, gini, hhi, lorenz_curve, shannon_entropy, top_k_share};
@@ -41,3 +42,4 @@ pub use recommendations::{
     intra_list_diversity, jaccard, js_divergence, kl_divergence, overlap_with_most_similar,
 };
 pub use stats::{MeanCi, mean_ci95, paired_differences};
+pub use unpredictability::unpredictability;

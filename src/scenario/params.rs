@@ -54,6 +54,11 @@ pub struct CatalogueParams {
     /// mid-November, peak in the last two weeks of December and fall away in January).
     /// FACTS.md: Christmas songs return to the charts every December. Assumption: 1%.
     pub christmas_share: f64,
+    /// Whether every replicate world has the same catalogue (the same artists and tracks
+    /// with the same appeal and style; listeners and luck still differ), as MusicLab ran
+    /// the same songs in several worlds. Off by default: each world draws its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shared_across_worlds: bool,
 }
 
 impl Default for CatalogueParams {
@@ -66,6 +71,7 @@ impl Default for CatalogueParams {
             appeal_sd: 1.0,
             back_catalogue_max_age_days: 3_650,
             christmas_share: 0.01,
+            shared_across_worlds: false,
         }
     }
 }

@@ -39,13 +39,20 @@ impl World {
     /// Generates the world of one replicate; `replicate_key` is that replicate's seed node.
     pub fn generate(scenario: &Scenario, replicate_key: SeedKey) -> Self {
         let key = replicate_key.purpose(Purpose::World);
-        let mut rng = key.child(0).rng();
+        // A catalogue shared by every world (and the genre map it lives in) comes from the
+        // master seed instead of the replicate's.
+        let catalogue_key = if scenario.catalogue.shared_across_worlds {
+            SeedKey::root(scenario.seed).purpose(Purpose::World)
+        } else {
+            key
+        };
+        let mut rng = catalogue_key.child(0).rng();
         let genre_centres: Vec<Taste> = scenario
             .genres
             .iter()
             .map(|_| taste::on_sphere(&mut rng, scenario.taste.genre_spread))
             .collect();
-        let catalogue = Catalogue::generate(scenario, &genre_centres, key.child(1));
+        let catalogue = Catalogue::generate(scenario, &genre_centres, catalogue_key.child(1));
         let listeners = Listeners::generate(scenario, &genre_centres, key.child(2));
         let listeners_by_region = listeners.count_by_region(scenario.regions.len());
         let fans = Fans::generate(scenario, &listeners, key.child(4));
