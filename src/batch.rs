@@ -287,6 +287,15 @@ fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
         .map(|m| m.name)
         .chain(CHART_RUN_METRICS.iter().copied())
         .collect();
+    // Across-world U of every policy and region, computed once (the baseline's is reused).
+    let unpredictable: Vec<Vec<Option<f64>>> = (0..scenario.policies.len())
+        .map(|p| {
+            region_names
+                .iter()
+                .map(|region| across_worlds(runs, p, region))
+                .collect()
+        })
+        .collect();
     let mut rows = Vec::new();
     for (p, policy) in scenario.policies.iter().enumerate() {
         for (r, region) in region_names.iter().enumerate() {
@@ -315,8 +324,8 @@ fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
                     diff_ci_high: diff.ci_high,
                 });
             }
-            if let Some(u) = across_worlds(runs, p, region) {
-                let baseline = across_worlds(runs, 0, region).unwrap_or(f64::NAN);
+            if let Some(u) = unpredictable[p][r] {
+                let baseline = unpredictable[0][r].unwrap_or(f64::NAN);
                 rows.push(SummaryRow {
                     policy: policy.name.clone(),
                     region: (*region).to_owned(),

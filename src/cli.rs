@@ -159,10 +159,7 @@ fn resolve(args: &RunArgs, overrides: &[Override]) -> anyhow::Result<(Scenario, 
                     env!("CARGO_PKG_VERSION")
                 );
             }
-            let scenario = recorded.scenario(overrides)?;
-            let text = ScenarioText::new(recorded.scenario_toml, recorded.scenario_source)
-                .with_overrides(overrides)?;
-            (scenario, text)
+            recorded.resolve(overrides)?
         }
         None => {
             let text = ScenarioText::load(args.scenario.as_deref(), overrides)?;

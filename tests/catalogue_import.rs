@@ -3,7 +3,9 @@
 mod common;
 
 use chartsim::scenario::{Override, ScenarioText};
-use common::{chartsim, manifest, read_bytes, run_scenario, tiny_with, write_file};
+use common::{
+    assert_same_tables, chartsim, manifest, read_bytes, run_scenario, tiny_with, write_file,
+};
 
 /// Three tracks by two artists in the tiny scenario's genres.
 const CSV: &str = "artist,title,genre,region,label,appeal,release_day\n\
@@ -49,12 +51,8 @@ fn imported_tracks_join_the_catalogue_and_the_manifest_holds_them() {
         "--quiet",
     ])
     .assert_success();
-    for table in ["metrics.csv", "charts.csv", "summary.csv", "tracks.csv"] {
-        assert!(
-            read_bytes(&out, table) == read_bytes(&again, table),
-            "{table}"
-        );
-    }
+    let tables = ["metrics.csv", "charts.csv", "summary.csv", "tracks.csv"];
+    assert_same_tables(&out, &again, &tables);
 }
 
 #[test]

@@ -9,36 +9,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{
-    RESULT_FILES, Table, chartsim, entries, manifest, partial_leftovers, read_bytes, run_scenario,
-    run_tiny, tiny_path, tiny_text, tiny_with, write_file,
+    RESULT_FILES, Table, assert_same_tables, chartsim, chartsim_in, entries, manifest,
+    partial_leftovers, read_bytes, run_scenario, run_tiny, tiny_path, tiny_text, tiny_with,
+    write_file,
 };
 
 const TABLES: [&str; 4] = ["metrics.csv", "charts.csv", "summary.csv", "tracks.csv"];
-
-/// `chartsim ARGS` run from `dir`.
-fn chartsim_in(dir: &Path, args: &[&str]) -> common::Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_chartsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the chartsim binary can be started");
-    common::Outcome {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn assert_same_tables(a: &Path, b: &Path) {
-    for table in TABLES {
-        assert!(
-            read_bytes(a, table) == read_bytes(b, table),
-            "{table} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
 
 // ------------------------------------------------------------------ 1. --out .
 
@@ -52,7 +28,7 @@ fn out_dot_never_deletes_the_directorys_contents() {
     let tiny = tiny_path();
     let tiny = tiny.to_str().unwrap();
     for out in [".", "./", "..", &here.display().to_string()] {
-        chartsim_in(&here, &["run", tiny, "--out", out, "--quiet"])
+        chartsim_in(&here, ["run", tiny, "--out", out, "--quiet"])
             .assert_user_error()
             .assert_stderr_mentions(&["refusing"]);
         assert_eq!(
@@ -68,7 +44,7 @@ fn out_dot_never_deletes_the_directorys_contents() {
     // An empty current directory is refused too, and nothing is created beside it.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    chartsim_in(&empty, &["run", tiny, "--out", ".", "--quiet"]).assert_user_error();
+    chartsim_in(&empty, ["run", tiny, "--out", ".", "--quiet"]).assert_user_error();
     assert!(entries(&empty).is_empty());
     assert_eq!(entries(tmp.path()), ["empty", "work"]);
 }
@@ -223,11 +199,11 @@ fn changing_one_knob_never_replaces_the_plain_result() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = tiny_path();
     let tiny = tiny.to_str().unwrap();
-    chartsim_in(tmp.path(), &["run", tiny, "--quiet", "--replicates", "1"]).assert_success();
-    chartsim_in(tmp.path(), &["run", tiny, "--quiet"]).assert_success();
+    chartsim_in(tmp.path(), ["run", tiny, "--quiet", "--replicates", "1"]).assert_success();
+    chartsim_in(tmp.path(), ["run", tiny, "--quiet"]).assert_success();
     chartsim_in(
         tmp.path(),
-        &["run", tiny, "--quiet", "--set", "utility.local=1.0"],
+        ["run", tiny, "--quiet", "--set", "utility.local=1.0"],
     )
     .assert_success();
     let runs = tmp.path().join("results/tiny");
@@ -278,7 +254,7 @@ fn the_recorded_command_and_the_manifest_reproduce_the_run() {
     let at = args.iter().position(|w| w == "--out").unwrap();
     args[at + 1] = again.display().to_string();
     chartsim(&args).assert_success();
-    assert_same_tables(&out, &again);
+    assert_same_tables(&out, &again, &TABLES);
 
     // So does the manifest alone.
     let from_manifest = tmp.path().join("from manifest");
@@ -294,7 +270,7 @@ fn the_recorded_command_and_the_manifest_reproduce_the_run() {
         "--quiet",
     ])
     .assert_success();
-    assert_same_tables(&out, &from_manifest);
+    assert_same_tables(&out, &from_manifest, &TABLES);
 }
 
 // ------------------------------------------------------------------ interruption

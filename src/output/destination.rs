@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use super::{RESULT_FILES, io};
 use crate::error::{Error, Result};
+use crate::plot;
 
 /// Why an existing `--out` cannot be replaced.
 fn refuse(path: &Path, why: impl Into<String>) -> Error {
@@ -80,22 +81,16 @@ pub fn inspect(dir: &Path) -> Result<Existing> {
              choose another --out",
         )
     })?;
-    let plots = dir.join("plots");
-    if plots.exists() {
-        let strange: Vec<String> = list(&plots)?
-            .into_iter()
-            .filter(|n| !is_plot_file(&plots.join(n)))
-            .collect();
-        if !strange.is_empty() {
-            return Err(refuse(
-                dir,
-                format!(
-                    "its plots/ folder holds files chartsim did not write ({}); \
-                     choose another --out",
-                    shorten_list(&strange.iter().collect::<Vec<_>>())
-                ),
-            ));
-        }
+    let strange = plot::files::not_drawn(&dir.join("plots"));
+    if !strange.is_empty() {
+        return Err(refuse(
+            dir,
+            format!(
+                "its plots/ folder holds files chartsim did not write ({}); \
+                 choose another --out",
+                shorten_list(&strange.iter().collect::<Vec<_>>())
+            ),
+        ));
     }
     Ok(Existing::Result(Box::new(manifest)))
 }
@@ -106,14 +101,6 @@ pub fn read_manifest(dir: &Path) -> Option<serde_json::Value> {
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     value.get("chartsim_version")?.as_str()?;
     Some(value)
-}
-
-fn is_plot_file(path: &Path) -> bool {
-    let plot_ext = matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("svg" | "png")
-    );
-    plot_ext && fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 fn shorten_list(names: &[&String]) -> String {
@@ -227,28 +214,14 @@ fn process_runs(pid: u32) -> Option<bool> {
 fn holds_only_result_files(dir: &Path) -> bool {
     let Ok(names) = list(dir) else { return false };
     names.iter().all(|n| RESULT_FILES.contains(&n.as_str()))
-        && list(&dir.join("plots"))
-            .map(|plots| {
-                plots
-                    .iter()
-                    .all(|p| is_plot_file(&dir.join("plots").join(p)))
-            })
-            .unwrap_or(true)
+        && plot::files::not_drawn(&dir.join("plots")).is_empty()
 }
 
 /// Removes chartsim's own files from `dir`, then `dir` itself. Fails, keeping the rest,
 /// if anything else is there.
 pub fn remove_result_files(dir: &Path) -> Result<()> {
     let plots = dir.join("plots");
-    if plots.is_dir() {
-        for name in list(&plots)? {
-            let path = plots.join(&name);
-            if is_plot_file(&path) {
-                fs::remove_file(&path).map_err(|e| io(&path, e))?;
-            }
-        }
-        fs::remove_dir(&plots).map_err(|e| io(&plots, e))?;
-    }
+    plot::files::remove_drawn(&plots).map_err(|e| io(&plots, e))?;
     for name in RESULT_FILES.iter().filter(|n| **n != "plots") {
         let path = dir.join(name);
         match fs::remove_file(&path) {

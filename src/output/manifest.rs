@@ -87,16 +87,19 @@ impl RecordedRun {
         })
     }
 
-    /// The recorded scenario, validated, with the recorded seed and replicates.
-    pub fn scenario(&self, overrides: &[crate::scenario::Override]) -> Result<Scenario> {
-        let text = ScenarioText::new(
-            self.scenario_toml.clone(),
-            format!("{} (as recorded)", self.scenario_source),
-        )
-        .with_overrides(overrides)?;
-        text.validate()?
+    /// The recorded scenario with `overrides` applied, validated, with the recorded seed
+    /// and replicates; and its text, for the new run's own manifest.
+    pub fn resolve(
+        &self,
+        overrides: &[crate::scenario::Override],
+    ) -> Result<(Scenario, ScenarioText)> {
+        let text = ScenarioText::new(self.scenario_toml.clone(), self.scenario_source.clone())
+            .with_overrides(overrides)?;
+        let scenario = text
+            .validate()?
             .with_seed(self.master_seed)
-            .with_replicates(self.replicates)
+            .with_replicates(self.replicates)?;
+        Ok((scenario, text))
     }
 }
 

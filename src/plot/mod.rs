@@ -10,6 +10,7 @@
 pub mod bump;
 pub mod compare;
 pub mod data;
+pub mod files;
 pub mod local;
 pub mod lorenz;
 pub mod no1;

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::write_drawn;
-use crate::plot::{PlotError, ResultData};
+use crate::plot::{PlotError, ResultData, files};
 
 fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> PlotError {
     let path = path.to_owned();
@@ -27,30 +27,15 @@ pub fn redraw(dir: &Path) -> Result<(), PlotError> {
     let drawn = write_drawn(&data, &new_plots, &new_report)
         .and_then(|()| swap_in(dir, &new_plots, &new_report));
     if drawn.is_err() {
-        let _ = remove_plot_dir(&new_plots);
+        let _ = files::remove_drawn(&new_plots);
         let _ = fs::remove_file(&new_report);
     }
     drawn
 }
 
-fn is_drawn(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("svg" | "png")
-    ) && fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
-}
-
 /// Refuses to replace a `plots/` folder that holds anything chartsim does not draw.
 fn refuse_foreign_plots(plots: &Path) -> Result<(), PlotError> {
-    let Ok(entries) = fs::read_dir(plots) else {
-        return Ok(());
-    };
-    let mut foreign: Vec<String> = entries
-        .flatten()
-        .filter(|e| !is_drawn(&e.path()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    foreign.sort();
+    let foreign = files::not_drawn(plots);
     match foreign.first() {
         None => Ok(()),
         Some(first) => Err(PlotError::Malformed {
@@ -85,22 +70,7 @@ fn swap_in(dir: &Path, new_plots: &Path, new_report: &Path) -> Result<(), PlotEr
     let report = dir.join("report.html");
     fs::rename(new_report, &report).map_err(write_error(&report))?;
     match old_plots {
-        Some(old) => remove_plot_dir(&old),
+        Some(old) => files::remove_drawn(&old).map_err(write_error(&old)),
         None => Ok(()),
     }
-}
-
-/// Removes the `.svg` and `.png` files chartsim draws, then the folder; anything else in
-/// it stays, and so does the folder.
-fn remove_plot_dir(dir: &Path) -> Result<(), PlotError> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if is_drawn(&path) {
-            fs::remove_file(&path).map_err(write_error(&path))?;
-        }
-    }
-    fs::remove_dir(dir).map_err(write_error(dir))
 }

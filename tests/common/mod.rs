@@ -125,8 +125,18 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    chartsim_in(Path::new("."), args)
+}
+
+/// Runs the `chartsim` binary with `args` from the directory `dir`.
+pub fn chartsim_in<I, S>(dir: &Path, args: I) -> Outcome
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let output = Command::new(env!("CARGO_BIN_EXE_chartsim"))
         .args(args)
+        .current_dir(dir)
         .output()
         .expect("the chartsim binary can be started");
     Outcome {
@@ -188,6 +198,18 @@ pub fn partial_leftovers(dir: &Path) -> Vec<String> {
 pub fn read_bytes(dir: &Path, name: &str) -> Vec<u8> {
     let path = dir.join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Panics unless `tables` are byte-identical in result directories `a` and `b`.
+pub fn assert_same_tables(a: &Path, b: &Path, tables: &[&str]) {
+    for table in tables {
+        assert!(
+            read_bytes(a, table) == read_bytes(b, table),
+            "{table} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
 }
 
 /// The parsed `manifest.json` of a result directory.
