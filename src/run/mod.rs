@@ -92,6 +92,7 @@ pub fn run_one(
     // Uncapped streams per region and track over the whole run.
     let mut track_streams = vec![vec![0u64; n_tracks]; scenario.regions.len()];
     let mut scratch = WeekScratch::default();
+    let mut counted = CountedScratch::default();
     // Last week's headline chart per region (for the new-entries column).
     let mut previous: Vec<Option<crate::chart::Chart>> = vec![None; scenario.regions.len()];
     let organised = OrganisedUnits::new(world);
@@ -134,11 +135,11 @@ pub fn run_one(
             add_recommendation_columns(&mut row, tally, &[r], released, &recommended, overlap[r]);
             for (k, compiler) in compilers[r].iter_mut().enumerate() {
                 let cap = caps.index_of(compiler.rules().per_user_daily_cap);
-                let chart = compiler.compile(
-                    tally.counted(cap, true, r),
-                    tally.counted(cap, false, r),
-                    lead_artist,
-                );
+                counted.premium.clear();
+                counted.premium.extend(tally.counted(cap, true, r));
+                counted.ad.clear();
+                counted.ad.extend(tally.counted(cap, false, r));
+                let chart = compiler.compile(&counted.premium, &counted.ad, lead_artist);
                 let rules = compiler.rules();
                 let from_replay: Vec<f64> = chart
                     .entries
@@ -256,6 +257,13 @@ fn headline_rules(scenario: &Scenario, region: usize, week: u32) -> usize {
         })
         .max_by_key(|&(day, _)| day)
         .map_or(0, |(_, rules)| rules)
+}
+
+/// One region's counted streams per track under one cap, as the chart compiler reads them.
+#[derive(Default)]
+struct CountedScratch {
+    premium: Vec<u32>,
+    ad: Vec<u32>,
 }
 
 /// Fandom members and their accounts by region on `day`.

@@ -19,7 +19,9 @@ pub const SOCIAL_WINDOW_DAYS: usize = 7;
 pub struct Market {
     n_tracks: usize,
     n_regions: usize,
-    ring: Vec<u32>,
+    /// The last [`RING_DAYS`] days' streams: `(cell, streams)` for each region-major cell
+    /// (`region × tracks + track`) played that day, at index `day % RING_DAYS`.
+    ring: Vec<Vec<(u32, u32)>>,
     social_window: Vec<u32>,
     policy_window: Vec<u32>,
     policy_window_days: usize,
@@ -37,7 +39,7 @@ impl Market {
         Self {
             n_tracks,
             n_regions,
-            ring: vec![0; RING_DAYS * cells],
+            ring: vec![Vec::new(); RING_DAYS],
             social_window: vec![0; cells],
             policy_window: vec![0; cells],
             policy_window_days: policy_window_days as usize,
@@ -52,41 +54,34 @@ impl Market {
         }
     }
 
-    /// Adds a finished day's streams (region-major `[region][track]`) to the windows.
-    pub fn record_day(&mut self, day: i32, streams: &[u32]) {
-        let cells = self.n_regions * self.n_tracks;
-        assert_eq!(
-            streams.len(),
-            cells,
-            "invariant: one count per region and track"
-        );
+    /// Adds a finished day's streams, `(cell, streams)` for every region-major cell played
+    /// that day, to the windows.
+    pub fn record_day(&mut self, day: i32, played: impl IntoIterator<Item = (u32, u32)>) {
         let day = day as usize;
-        let slot = |d: usize| (d % RING_DAYS) * cells;
-        let leaving = |window: usize| (window > 0 && day >= window).then(|| slot(day - window));
+        let leaving = |window: usize| (window > 0 && day >= window).then(|| day - window);
         if let Some(old) = leaving(SOCIAL_WINDOW_DAYS) {
-            sub_assign(&mut self.social_window, &self.ring[old..old + cells]);
+            sub_assign(&mut self.social_window, &self.ring[old % RING_DAYS]);
         }
         if let Some(old) = leaving(self.policy_window_days) {
-            sub_assign(&mut self.policy_window, &self.ring[old..old + cells]);
+            sub_assign(&mut self.policy_window, &self.ring[old % RING_DAYS]);
         }
-        add_assign(&mut self.social_window, streams);
+        let now = &mut self.ring[day % RING_DAYS];
+        now.clear();
+        now.extend(played);
+        add_assign(&mut self.social_window, now);
         if self.policy_window_days > 0 {
-            add_assign(&mut self.policy_window, streams);
+            add_assign(&mut self.policy_window, now);
         }
-        let now = slot(day);
-        self.ring[now..now + cells].copy_from_slice(streams);
     }
 
     /// Switches the policy window to `days` days (0: none) from `day` on, rebuilding it
     /// from the stored days (a policy switch mid-run).
     pub fn set_policy_window(&mut self, day: i32, days: u32) {
-        let cells = self.n_regions * self.n_tracks;
         self.policy_window_days = days as usize;
         self.policy_window.fill(0);
         let day = day as usize;
         for d in day.saturating_sub(self.policy_window_days)..day {
-            let at = (d % RING_DAYS) * cells;
-            add_assign(&mut self.policy_window, &self.ring[at..at + cells]);
+            add_assign(&mut self.policy_window, &self.ring[d % RING_DAYS]);
         }
     }
 
@@ -197,15 +192,15 @@ pub fn fast_ln_1p(p: f32) -> f32 {
     exponent as f32 * std::f32::consts::LN_2 + 2.0 * s * series
 }
 
-fn add_assign(acc: &mut [u32], x: &[u32]) {
-    for (a, b) in acc.iter_mut().zip(x) {
-        *a += b;
+fn add_assign(window: &mut [u32], day: &[(u32, u32)]) {
+    for &(cell, streams) in day {
+        window[cell as usize] += streams;
     }
 }
 
-fn sub_assign(acc: &mut [u32], x: &[u32]) {
-    for (a, b) in acc.iter_mut().zip(x) {
-        *a -= b;
+fn sub_assign(window: &mut [u32], day: &[(u32, u32)]) {
+    for &(cell, streams) in day {
+        window[cell as usize] -= streams;
     }
 }
 
@@ -218,13 +213,11 @@ mod tests {
         let mut scenario = crate::scenario::Scenario::default_scenario();
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
-        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let regions = scenario.regions.len();
         let mut market = Market::new(&world, regions, 3);
         // Day d: track 0 of region 0 gets d + 1 streams, everything else nothing.
         for day in 0..10 {
-            let mut streams = vec![0; regions * tracks];
-            streams[0] = day as u32 + 1;
-            market.record_day(day, &streams);
+            market.record_day(day, [(0, day as u32 + 1)]);
         }
         // After days 0..=9 (streams 1..=10): the 7-day window holds days 3..=9 =
         // 4 + 5 + … + 10 = 49; the 3-day policy window days 7..=9 = 8 + 9 + 10 = 27.
@@ -238,12 +231,10 @@ mod tests {
         let mut scenario = crate::scenario::Scenario::default_scenario();
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
-        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let regions = scenario.regions.len();
         let mut market = Market::new(&world, regions, RING_DAYS as u32);
         for day in 0..40 {
-            let mut streams = vec![0; regions * tracks];
-            streams[0] = 1;
-            market.record_day(day, &streams);
+            market.record_day(day, [(0, 1)]);
         }
         // One stream a day: a full 28-day window holds 28.
         assert_eq!(market.policy_window()[0], 28);
@@ -254,19 +245,15 @@ mod tests {
         let mut scenario = crate::scenario::Scenario::default_scenario();
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
-        let (regions, tracks) = (scenario.regions.len(), world.catalogue.len());
+        let regions = scenario.regions.len();
         let mut market = Market::new(&world, regions, 0);
         for day in 0..20 {
-            let mut streams = vec![0; regions * tracks];
-            streams[0] = day as u32 + 1;
-            market.record_day(day, &streams);
+            market.record_day(day, [(0, day as u32 + 1)]);
         }
         // From day 20 a 5-day window: days 15..=19 hold 16 + 17 + 18 + 19 + 20 = 90.
         market.set_policy_window(20, 5);
         assert_eq!(market.policy_window()[0], 90);
-        let mut streams = vec![0; regions * tracks];
-        streams[0] = 21;
-        market.record_day(20, &streams);
+        market.record_day(20, [(0, 21)]);
         // Day 15 (16) leaves, day 20 (21) enters: 95.
         assert_eq!(market.policy_window()[0], 95);
     }

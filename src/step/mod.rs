@@ -2,9 +2,9 @@
 //!
 //! This is the hot loop and the only place it lives. Listeners are processed in parallel
 //! chunks; each listener-day draws from its own generator keyed by (replicate, day,
-//! listener), and each chunk counts into its own integer [`Tally`] (added together once a
-//! week) and daily stream array (added together once a day). Integer sums do not depend
-//! on order, so the result is identical on 1 or 64 threads and for any chunking.
+//! listener), and each chunk logs its plays into its own [`DayLog`], added into the week's
+//! integer [`Tally`] at the end of the day. Integer sums do not depend on order, so the
+//! result is identical on 1 or 64 threads and for any chunking.
 //!
 //! A listener's day: decide whether they listen at all; build the choice set (library,
 //! recommender slate, chart picks, new releases) with utilities; draw the day's choice
@@ -29,7 +29,7 @@ pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states};
-pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, ChunkTally, OrganisedCounts, Tally};
+pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, DayLog, OrganisedCounts, Tally};
 
 use crate::ids::{ListenerId, TrackId};
 use crate::policy::{
@@ -41,7 +41,7 @@ use crate::world::{World, dist2, unit_f32};
 
 /// Smallest chunk of listeners worth a parallel task.
 const MIN_CHUNK: usize = 8_192;
-/// Most chunks (each holds dense per-track counters, so this bounds memory).
+/// Most chunks (enough for load balance; each keeps a log of its day's plays).
 const MAX_CHUNKS: usize = 32;
 
 /// One policy's simulation of one replicate world, advanced a day at a time.
@@ -53,9 +53,8 @@ pub struct Simulation<'a> {
     states: Vec<ListenerState>,
     week_genres: Vec<u32>,
     chunk_size: usize,
-    chunk_tallies: Vec<ChunkTally>,
+    logs: Vec<DayLog>,
     week: Tally,
-    daily_streams: Vec<u32>,
     published: Vec<Vec<u32>>,
     decay: Decay,
     tables: PlayTables,
@@ -99,11 +98,10 @@ impl<'a> Simulation<'a> {
             ),
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
-            chunk_tallies: (0..n_chunks)
-                .map(|_| ChunkTally::new(caps, n_regions, n_tracks, n_slots))
+            logs: (0..n_chunks)
+                .map(|_| DayLog::new(n_regions, n_tracks))
                 .collect(),
             week: Tally::new(caps, n_regions, n_tracks, n_slots),
-            daily_streams: vec![0; n_regions * n_tracks],
             published: vec![Vec::new(); n_regions],
             decay: Decay::new(scenario),
             tables: PlayTables::new(scenario),
@@ -134,14 +132,10 @@ impl<'a> Simulation<'a> {
         self.day
     }
 
-    /// Adds up the chunks' counters of the week just simulated; read them with
-    /// [`Simulation::week_tally`].
+    /// Adds up the chunks' per-region counts of the week just simulated; read the week
+    /// with [`Simulation::week_tally`].
     pub fn close_week(&mut self) {
-        self.week.clear();
-        for tally in &mut self.chunk_tallies {
-            self.week.absorb(tally);
-            tally.clear();
-        }
+        self.week.absorb_week(&mut self.logs);
     }
 
     /// Counters of the last closed chart week.
@@ -177,9 +171,10 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Zeroes the weekly per-listener genre counts at the start of a new chart week.
+    /// Zeroes the week's counters at the start of a new chart week.
     pub fn start_week(&mut self) {
         self.week_genres.fill(0);
+        self.week.clear();
     }
 
     /// Simulates one day for every listener.
@@ -237,7 +232,7 @@ impl<'a> Simulation<'a> {
         self.states
             .par_chunks_mut(chunk_size)
             .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
-            .zip(self.chunk_tallies.par_iter_mut())
+            .zip(self.logs.par_iter_mut())
             .enumerate()
             .for_each(|(chunk, ((states, week_genres), tally))| {
                 let mut scratch = Scratch {
@@ -259,11 +254,8 @@ impl<'a> Simulation<'a> {
                 }
             });
 
-        self.daily_streams.fill(0);
-        for tally in &mut self.chunk_tallies {
-            tally.drain_today(&mut self.daily_streams);
-        }
-        self.market.record_day(day, &self.daily_streams);
+        let played = self.week.absorb_day(&mut self.logs);
+        self.market.record_day(day, played);
         self.day += 1;
     }
 }
@@ -330,7 +322,7 @@ impl DayShared<'_> {
         premium: bool,
         terms: &[TrackTerms],
         week_genres: &mut [u32],
-        tally: &mut ChunkTally,
+        tally: &mut DayLog,
         scratch: &mut Scratch,
     ) {
         let (choices, counts) = (&scratch.choices, &scratch.counts);
@@ -427,7 +419,7 @@ impl DayShared<'_> {
         l: usize,
         state: &mut ListenerState,
         week_genres: &mut [u32],
-        tally: &mut ChunkTally,
+        tally: &mut DayLog,
         scratch: &mut Scratch,
     ) {
         let listening = &self.scenario.listening;
