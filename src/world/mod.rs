@@ -33,6 +33,10 @@ pub struct World {
     pub listeners_by_region: Vec<u32>,
     /// Fandom membership of every listener.
     pub fans: Fans,
+    /// Seed for breaking ties between equally ranked tracks (a popularity ranking before
+    /// anything was played): the same for every policy on this world, so comparisons stay
+    /// paired, and different across worlds, so no track gets the same head start in each.
+    pub tie_break_seed: u64,
 }
 
 impl World {
@@ -56,12 +60,14 @@ impl World {
         let listeners = Listeners::generate(scenario, &genre_centres, key.child(2));
         let listeners_by_region = listeners.count_by_region(scenario.regions.len());
         let fans = Fans::generate(scenario, &listeners, key.child(4));
+        let tie_break_seed = key.child(5).seed();
         Self {
             genre_centres,
             catalogue,
             listeners,
             listeners_by_region,
             fans,
+            tie_break_seed,
         }
     }
 }

@@ -8,9 +8,13 @@
 //!
 //! A ranking is the same for everyone in a scope, so it is computed once a day; a
 //! listener's slate is its top minus their library (Chaney et al. 2018's "popularity"
-//! recommender). Ties go to the lower track id.
+//! recommender). Ties (above all on the first days, when nothing has been played yet) go
+//! in an order drawn once per world ([`crate::world::World::tie_break_seed`]): the same for
+//! every policy on that world, different across worlds, so no track — the oldest, or the
+//! lowest id — gets a head start in every world.
 
 use crate::ids::TrackId;
+use crate::rng::mix64;
 use crate::policy::{Candidate, DayContext, PopularityScope, SlateRequest};
 
 /// Day state of the popularity scorer: one ranking per scope.
@@ -20,8 +24,8 @@ pub struct PopularityDay {
     window_days: usize,
     /// Top tracks per region (regional, trending) or a single list (global), best first.
     rankings: Vec<Vec<TrackId>>,
-    scratch: Vec<(u64, u32)>,
-    growth: Vec<((i64, u64), u32)>,
+    scratch: Vec<((u64, u64), u32)>,
+    growth: Vec<((i64, u64, u64), u32)>,
     /// Trending: the policy window as it stood on each of the last `w + 1` days (with the
     /// day it was stored).
     history: Vec<(i32, Vec<u32>)>,
@@ -62,6 +66,8 @@ impl PopularityDay {
             self.scores.clear();
             self.scores.resize(lists * n, 0.0);
         }
+        let seed = ctx.world.tie_break_seed;
+        let tie = |t: usize| mix64(seed ^ t as u64);
         for (list, ranking) in self.rankings.iter_mut().enumerate() {
             let streams = |t: usize| -> u64 {
                 match self.scope {
@@ -80,7 +86,7 @@ impl PopularityDay {
                     let before = previous.map_or(0, |p| u64::from(p[list * n + t]));
                     let now = streams(t);
                     let growth = now as i64 - before as i64;
-                    self.growth.push(((growth, now), t as u32));
+                    self.growth.push(((growth, now, tie(t)), t as u32));
                     if self.keep_scores {
                         self.scores[list * n + t] = growth as f32;
                     }
@@ -91,7 +97,7 @@ impl PopularityDay {
                 self.scratch.clear();
                 for t in 0..ctx.released {
                     let s = streams(t);
-                    self.scratch.push((s, t as u32));
+                    self.scratch.push(((s, tie(t)), t as u32));
                     if self.keep_scores {
                         self.scores[list * n + t] = s as f32;
                     }
