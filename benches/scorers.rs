@@ -32,6 +32,7 @@ fn policies() -> Vec<PolicySpec> {
     let popularity = Scorer::Popularity {
         scope: PopularityScope::Regional,
         window_days: 7,
+        random_slots: 0,
     };
     let collaborative = Scorer::Collaborative {
         retrain: Retrain::Weekly,
@@ -48,6 +49,7 @@ fn policies() -> Vec<PolicySpec> {
             Scorer::Popularity {
                 scope: PopularityScope::Trending,
                 window_days: 7,
+                random_slots: 0,
             },
         ),
         PolicySpec::new("content", Scorer::Content),
@@ -126,7 +128,7 @@ fn setup(back_catalogue: u32) -> Setup {
     let windows = (0..scenario.regions.len() * world.catalogue.len())
         .map(|i| (i % 97) as u32)
         .collect();
-    let mut market = Market::new(&world, scenario.regions.len(), 7);
+    let mut market = Market::new(&world, scenario.regions.len(), 7, 7);
     market.prepare_terms(&scenario, &world, 14, world.catalogue.released(14));
     Setup {
         scenario,

@@ -290,9 +290,8 @@ fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
     // Across-world U of every policy and region, computed once (the baseline's is reused).
     let unpredictable: Vec<Vec<Option<f64>>> = (0..scenario.policies.len())
         .map(|p| {
-            region_names
-                .iter()
-                .map(|region| across_worlds(runs, p, region))
+            (0..region_names.len())
+                .map(|r| across_worlds(runs, p, (r < scenario.regions.len()).then_some(r)))
                 .collect()
         })
         .collect();
@@ -350,17 +349,11 @@ pub const UNPREDICTABILITY: &str = "unpredictability";
 
 /// MusicLab's U ([`crate::metrics::unpredictability`]) of policy `p` in `region` over its
 /// replicate worlds, from each run's whole-run streams by track (`tracks.csv`).
-fn across_worlds(runs: &[RunOutput], p: usize, region: &str) -> Option<f64> {
+fn across_worlds(runs: &[RunOutput], p: usize, region: Option<usize>) -> Option<f64> {
     let worlds: Vec<Vec<u64>> = runs
         .iter()
         .filter(|r| r.policy_index == p)
-        .map(|r| {
-            r.tracks
-                .iter()
-                .filter(|t| t.region == region)
-                .map(|t| t.streams)
-                .collect()
-        })
+        .map(|r| r.tracks.dense(region))
         .collect();
     crate::metrics::unpredictability(&worlds)
 }

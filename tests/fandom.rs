@@ -251,8 +251,9 @@ fn the_golden_shape_a_summer_no1_and_a_christmas_challenge() {
         // Christmas songs take the last chart week of the year.
         let christmas: Vec<u32> = run
             .tracks
+            .all
             .iter()
-            .filter(|t| t.region == "all" && t.christmas)
+            .filter(|t| t.christmas)
             .map(|t| t.track)
             .collect();
         let last = uk.iter().find(|c| c.week == 51).expect("a week-51 No. 1");

@@ -505,6 +505,7 @@ fn lesota_recommenders_shrink_local_share_and_small_markets_lose_most() {
     let global = Scorer::Popularity {
         scope: PopularityScope::Global,
         window_days: 7,
+        random_slots: 0,
     };
     let mf = Scorer::Collaborative {
         retrain: Retrain::Weekly,
@@ -693,16 +694,86 @@ fn popularity_breaks_first_day_ties_per_world_not_by_track_id() {
         slate.iter().map(|t| t.0).collect::<Vec<u32>>()
     };
     let first = day_zero_slate(0);
-    assert_eq!(first, day_zero_slate(0), "the same world gives the same order");
-    assert_ne!(first, (0..10).collect::<Vec<u32>>(), "ties are not broken by id");
+    assert_eq!(
+        first,
+        day_zero_slate(0),
+        "the same world gives the same order"
+    );
+    assert_ne!(
+        first,
+        (0..10).collect::<Vec<u32>>(),
+        "ties are not broken by id"
+    );
     let others: Vec<Vec<u32>> = (1..6).map(day_zero_slate).collect();
-    assert!(others.iter().all(|o| o != &first), "each world draws its own order");
+    assert!(
+        others.iter().all(|o| o != &first),
+        "each world draws its own order"
+    );
     // Across worlds the head start falls on different tracks: the six slates of ten share
     // few tracks (a fixed order would share all ten).
     let mut seen: Vec<u32> = others.concat();
     seen.extend(&first);
     seen.sort_unstable();
     seen.dedup();
-    assert!(seen.len() > 50, "{} distinct tracks in 6 × 10 slots", seen.len());
+    assert!(
+        seen.len() > 50,
+        "{} distinct tracks in 6 × 10 slots",
+        seen.len()
+    );
 }
 
+/// A "top k plus random" slate (`random_slots`): the popular part is the plain popularity
+/// slate's head, and the random slots are distinct tracks from the rest of the released
+/// catalogue, drawn anew for each listener-day.
+#[test]
+fn popularity_with_random_slots_keeps_the_top_and_draws_the_rest_uniformly() {
+    let mut scenario = Scenario::default_scenario();
+    scenario.listeners = 200;
+    let world = World::generate(&scenario, replicate_key(&scenario, 0));
+    let released = world.catalogue.released(0);
+    let with_random = |slots: u32| {
+        let mut spec = popularity();
+        if let Scorer::Popularity { random_slots, .. } = &mut spec.scorer {
+            *random_slots = slots;
+        }
+        prepared(&spec, &world, &[], released, 10)
+    };
+    let (plain, mixed) = (with_random(0), with_random(2));
+    let library = [world.catalogue.by_genre[0][0].0];
+    let request = SlateRequest {
+        listener: chartsim::ids::ListenerId(0),
+        region: RegionId(0),
+        profile: &[0.0; 4],
+        library: LibraryView::new(&library),
+        familiarity: &[1.0],
+    };
+    let slate_of = |r: &chartsim::policy::Recommender, seed: u64| {
+        let (mut scratch, mut slate) = (SlateScratch::default(), Vec::new());
+        let mut rng = SimRng::seed_from_u64(seed);
+        r.fill_slate(&world, &request, 10, &mut rng, &mut scratch, &mut slate);
+        slate.iter().map(|t| t.0).collect::<Vec<u32>>()
+    };
+    let top = slate_of(&plain, 0);
+    assert!(mixed.is_random(), "random slots need a generator");
+    let mut drawn = std::collections::BTreeSet::new();
+    for seed in 0..50 {
+        let slate = slate_of(&mixed, seed);
+        assert_eq!(slate.len(), 10);
+        assert_eq!(
+            slate[..8],
+            top[..8],
+            "the popular part is the plain slate's head"
+        );
+        let mut unique = slate.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 10, "no track twice: {slate:?}");
+        for &t in &slate[8..] {
+            assert!(!top[..8].contains(&t) && t != library[0]);
+            assert!((t as usize) < released, "only released tracks");
+            drawn.insert(t);
+        }
+    }
+    // 100 uniform draws from thousands of tracks: nearly all distinct.
+    assert!(drawn.len() > 90, "{} distinct random tracks", drawn.len());
+}

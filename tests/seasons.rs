@@ -42,6 +42,7 @@ fn christmas_songs_chart_in_december_and_leave_by_late_january() {
         Scorer::Popularity {
             scope: PopularityScope::Regional,
             window_days: 7,
+            random_slots: 0,
         },
     )];
     let by_week = christmas_entries_by_week(&s);

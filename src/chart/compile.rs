@@ -6,6 +6,7 @@
 //! partial selection of the top candidates, not a full sort.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -193,9 +194,9 @@ pub struct ChartCompiler {
     /// Reused buffer: positions held per lead artist (index = artist), all 0 between calls.
     artist_positions: Vec<u32>,
     /// Each track's release day (for the ACR age rule); 0 unless set.
-    release_day: Vec<i32>,
+    release_day: Arc<[i32]>,
     /// Whether each track is a holiday song (exempt from a recurrent rule that says so).
-    holiday: Vec<bool>,
+    holiday: Arc<[bool]>,
 }
 
 impl ChartCompiler {
@@ -226,13 +227,14 @@ impl ChartCompiler {
             weeks_compiled: 0,
             candidates: Vec::new(),
             artist_positions: Vec::new(),
-            release_day: vec![0; n_tracks],
-            holiday: vec![false; n_tracks],
+            release_day: vec![0; n_tracks].into(),
+            holiday: vec![false; n_tracks].into(),
         }
     }
 
-    /// Resident bytes a compiler holds per catalogue track under `rules`: the columns
-    /// written for every track every week (the ACR columns only under an ACR rule; the
+    /// Resident bytes a compiler holds per catalogue track under `rules` (release days and
+    /// holiday flags are shared with the caller, see [`ChartCompiler::with_tracks`]): the
+    /// columns written for every track every week (the ACR columns only under an ACR rule; the
     /// weeks-on-chart and retired columns stay untouched zero pages except for charted
     /// tracks). Memory estimates count it; keep it in step with the fields.
     pub fn bytes_per_track(rules: &RuleSet) -> usize {
@@ -244,8 +246,6 @@ impl ChartCompiler {
         };
         size_of::<u64>() // last_counted
             + size_of::<f64>() // last_units
-            + size_of::<i32>() // release_day
-            + size_of::<bool>() // holiday
             + acr
     }
 
@@ -257,21 +257,27 @@ impl ChartCompiler {
     /// Gives the compiler each track's release day (day 0 = the first day of chart week 0;
     /// negative = before) and holiday-song flag, which the ACR age rule and the recurrent
     /// rule's holiday exemption need. Without it every track counts as released on day 0
-    /// and none is a holiday song.
+    /// and none is a holiday song. Pass `Arc`s to share one copy between the compilers of a
+    /// run (a slice is copied).
     ///
     /// # Panics
     ///
     /// If a slice's length differs from the catalogue size.
     #[must_use]
-    pub fn with_tracks(mut self, release_day: &[i32], holiday: &[bool]) -> Self {
+    pub fn with_tracks(
+        mut self,
+        release_day: impl Into<Arc<[i32]>>,
+        holiday: impl Into<Arc<[bool]>>,
+    ) -> Self {
+        let (release_day, holiday) = (release_day.into(), holiday.into());
         assert_eq!(
             release_day.len(),
             self.n_tracks(),
             "one release day per track"
         );
         assert_eq!(holiday.len(), self.n_tracks(), "one holiday flag per track");
-        self.release_day = release_day.to_vec();
-        self.holiday = holiday.to_vec();
+        self.release_day = release_day;
+        self.holiday = holiday;
         self
     }
 

@@ -84,16 +84,47 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 /// For each set, its Jaccard index with the most similar *other* set (Chaney, Stewart &
 /// Engelhardt 2018 measure homogenisation as the overlap of a user's consumption with their
 /// nearest neighbour's). With fewer than two sets the result is all zeros.
+///
+/// Sets sharing no item have Jaccard 0, so only pairs that share something are compared:
+/// an inverted index (item → sets holding it) counts each set's common items with every
+/// other set, in parallel over sets. The work is the sum over items of their holders
+/// squared, not the number of pairs of sets, and the counts are exact.
 pub fn overlap_with_most_similar(sets: &[&[u32]]) -> Vec<f64> {
-    let mut best = vec![0.0f64; sets.len()];
-    for i in 0..sets.len() {
-        for j in i + 1..sets.len() {
-            let x = jaccard(sets[i], sets[j]);
-            best[i] = best[i].max(x);
-            best[j] = best[j].max(x);
+    use rayon::prelude::*;
+    let mut holders: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        for &item in *set {
+            holders.entry(item).or_default().push(i as u32);
         }
     }
-    best
+    (0..sets.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; sets.len()], Vec::new()),
+            |(common, touched), i| {
+                for item in sets[i] {
+                    for &j in &holders[item] {
+                        let j = j as usize;
+                        if j != i {
+                            if common[j] == 0 {
+                                touched.push(j);
+                            }
+                            common[j] += 1;
+                        }
+                    }
+                }
+                let mut best = 0.0f64;
+                for &j in touched.iter() {
+                    let c = common[j] as usize;
+                    let union = sets[i].len() + sets[j].len() - c;
+                    best = best.max(c as f64 / union as f64);
+                    common[j] = 0;
+                }
+                touched.clear();
+                best
+            },
+        )
+        .collect()
 }
 
 #[cfg(test)]
@@ -141,5 +172,34 @@ mod tests {
         // a–b 0.5, a–c 0, b–c 0 → a: 0.5, b: 0.5, c: 0
         assert_eq!(overlap_with_most_similar(&[a, b, c]), vec![0.5, 0.5, 0.0]);
         assert_eq!(overlap_with_most_similar(&[a]), vec![0.0]);
+    }
+
+    #[test]
+    fn nearest_overlap_matches_every_pair_compared() {
+        // 300 sets of 5..40 items from 0..200, from a fixed linear congruential sequence.
+        let mut x = 12_345u64;
+        let mut next = |n: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % n
+        };
+        let sets: Vec<Vec<u32>> = (0..300)
+            .map(|_| {
+                let mut s: Vec<u32> = (0..5 + next(36)).map(|_| next(200) as u32).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let refs: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        // Every pair, with the plain Jaccard.
+        let expected: Vec<f64> = (0..refs.len())
+            .map(|i| {
+                (0..refs.len())
+                    .filter(|&j| j != i)
+                    .map(|j| jaccard(refs[i], refs[j]))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        assert_eq!(overlap_with_most_similar(&refs), expected);
     }
 }

@@ -116,7 +116,7 @@ pub fn write_results(
         tables::write_metrics(&path.join("metrics.csv"), batch)?;
         tables::write_charts(&path.join("charts.csv"), batch)?;
         tables::write_summary(&path.join("summary.csv"), batch)?;
-        tables::write_tracks(&path.join("tracks.csv"), batch)?;
+        tables::write_tracks(&path.join("tracks.csv"), scenario, batch)?;
         manifest.write(&path.join("manifest.json"), scenario, batch)?;
         // Plots and report are drawn from the files just written, never from `batch`.
         crate::report::write_plots_and_report(&path).map_err(|e| {

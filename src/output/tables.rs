@@ -6,13 +6,16 @@ use serde::Serialize;
 
 use super::io;
 use crate::batch::BatchOutput;
+use crate::batch::SummaryRow;
 use crate::error::{Error, Result};
+use crate::run::{ChartRow, TrackRow, WeekRow};
+use crate::scenario::Scenario;
 
 /// Writes a table with its header row, whatever it holds (the header of an empty table
 /// comes from a placeholder row, so readers always find every column).
-fn write_rows<'a, T: Serialize + Default + 'a>(
+fn write_rows<T: Serialize + Default>(
     path: &Path,
-    rows: impl Iterator<Item = &'a T>,
+    rows: impl Iterator<Item = impl std::borrow::Borrow<T>>,
 ) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| io(path, e))?;
     let mut writer = csv::WriterBuilder::new()
@@ -30,7 +33,7 @@ fn write_rows<'a, T: Serialize + Default + 'a>(
     };
     writer.write_record(&header_of::<T>()).map_err(csv_error)?;
     for row in rows {
-        writer.serialize(row).map_err(csv_error)?;
+        writer.serialize(row.borrow()).map_err(csv_error)?;
     }
     writer.flush().map_err(|e| io(path, e))
 }
@@ -53,20 +56,25 @@ fn header_of<T: Serialize + Default>() -> csv::StringRecord {
 
 /// `metrics.csv`: one row per run, region (and `all`) and week.
 pub fn write_metrics(path: &Path, batch: &BatchOutput) -> Result<()> {
-    write_rows(path, batch.runs.iter().flat_map(|r| r.weeks.iter()))
+    write_rows::<WeekRow>(path, batch.runs.iter().flat_map(|r| r.weeks.iter()))
 }
 
 /// `charts.csv`: one row per run, region, rule set, week and chart position.
 pub fn write_charts(path: &Path, batch: &BatchOutput) -> Result<()> {
-    write_rows(path, batch.runs.iter().flat_map(|r| r.charts.iter()))
+    write_rows::<ChartRow>(path, batch.runs.iter().flat_map(|r| r.charts.iter()))
 }
 
-/// `tracks.csv`: one row per run, region (and `all`) and released track.
-pub fn write_tracks(path: &Path, batch: &BatchOutput) -> Result<()> {
-    write_rows(path, batch.runs.iter().flat_map(|r| r.tracks.iter()))
+/// `tracks.csv`: per run, one row per region and track streamed there, then one `all` row
+/// per released track.
+pub fn write_tracks(path: &Path, scenario: &Scenario, batch: &BatchOutput) -> Result<()> {
+    let rows = batch
+        .runs
+        .iter()
+        .flat_map(|r| r.tracks.rows(scenario, r.run, r.replicate, r.policy_index));
+    write_rows::<TrackRow>(path, rows)
 }
 
 /// `summary.csv`: one row per policy, region and metric.
 pub fn write_summary(path: &Path, batch: &BatchOutput) -> Result<()> {
-    write_rows(path, batch.summary.iter())
+    write_rows::<SummaryRow>(path, batch.summary.iter())
 }

@@ -564,6 +564,28 @@ fn read_tracks(path: &Path, scenario: &ScenarioInfo) -> Result<Catalogue, PlotEr
             .or_default() += s;
         Ok(())
     })?;
+    // A region lists only the tracks streamed there: the rest of the catalogue (its `all`
+    // rows) had 0 streams in it.
+    let all = regions.len() - 1;
+    for pi in 0..policies.len() {
+        let released = by_track.get(&(all, pi)).map_or(0, Vec::len);
+        for ri in 0..all {
+            let counts = by_track.entry((ri, pi)).or_default();
+            if counts.len() < released {
+                counts.resize(released, 0);
+            }
+        }
+    }
+    let artists: Vec<(usize, u32, u32)> = by_artist
+        .keys()
+        .filter(|k| k.0 == all)
+        .map(|&(_, pi, rep, artist)| (pi, rep, artist))
+        .collect();
+    for (pi, rep, artist) in artists {
+        for ri in 0..all {
+            by_artist.entry((ri, pi, rep, artist)).or_default();
+        }
+    }
     let mut out = Catalogue::new();
     let key = |ri: usize, pi: usize| (regions[ri].to_owned(), policies[pi].to_owned());
     for ((ri, pi), counts) in by_track {

@@ -1,7 +1,7 @@
 //! Plot 3: Lorenz curves of streams over the whole catalogue, by track and by artist.
 //!
-//! Read from `tracks.csv`, which lists every released track (streamed or not) with its
-//! streams over the whole run. One panel for all regions together, then one per region;
+//! Read from `tracks.csv`, which lists every released track once (its `all` rows, streamed
+//! or not) and, per region, the tracks streamed there (the rest had 0 streams in it). One panel for all regions together, then one per region;
 //! one curve per policy, with the Gini in the legend. Every replicate world's catalogue is
 //! pooled: each (replicate, track) — or (replicate, artist) — is one item. Curves are thinned
 //! to at most [`MAX_POINTS`] points so the SVGs stay small.

@@ -12,15 +12,17 @@
 //! ([`run_batch`](crate::batch::run_batch), [`run_one`](super::run_one)):
 //!
 //! * each **live run** holds a `Simulation`: every listener's [`ListenerState`] and weekly
-//!   genre counts; per region and track the market's 28-day ring, its windows and the
-//!   day's [`TrackTerms`], one chunk tally per block of up to 8,192 listeners (at most
-//!   32), the week's tally and the day's streams; one chart compiler per region and rule
-//!   set with its week's candidates; the run's stream totals; and its recommender's state
-//!   ([`policy_bytes`]);
+//!   genre counts; per region and track the market's windows and the day's
+//!   [`TrackTerms`] and the week's counters; the cells played on each day of the longest
+//!   window (the market's ring) and a day's plays (the chunks' logs), which grow with
+//!   listening rather than with the catalogue (at most every track each day); one chart
+//!   compiler per region and rule set with its week's candidates; the run's stream
+//!   totals; and its recommender's state ([`policy_bytes`]);
 //! * each **live world** holds its listener and track columns;
-//! * every run's **results** ([`WeekRow`]s, [`ChartRow`]s and [`TrackRow`]s, with their
-//!   heap strings) are kept until the batch ends, because the result files are written
-//!   only when every run is done; a run builds its track rows at its very end;
+//! * every run's **results** ([`WeekRow`]s and [`ChartRow`]s with their heap strings, and
+//!   a compact [`TrackLine`] per released track plus a pair per track streamed in each
+//!   region) are kept until the batch ends, because the result files are written only
+//!   when every run is done; a run builds its track lines at its very end;
 //! * after the simulation, drawing the plots reads `tracks.csv` back into per-track and
 //!   per-artist totals while the results are still held.
 //!
@@ -47,9 +49,9 @@ use crate::chart::ChartCompiler;
 use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
 use crate::policy::scorers::style_grid::{CELL_WIDTH, MAX_CELLS, Slot};
 use crate::policy::{CollaborativeModel, PolicySpec, PopularityScope, Recommender, Scorer};
-use crate::run::{ChartRow, ChartRunStats, TrackRow, WeekRow, caps_for};
+use crate::run::{ChartRow, ChartRunStats, TrackLine, WeekRow, caps_for};
 use crate::scenario::Scenario;
-use crate::step::{ListenerState, RING_DAYS, TrackTerms};
+use crate::step::{ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
 use crate::world::{Label, TASTE_DIMS, Taste};
 
 /// Resident memory of the process besides scenario-sized data while simulating: code,
@@ -169,7 +171,9 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
 
     // One run's state besides its recommender, and each policy's recommender.
     let listener_state = s.listeners * listener_bytes_per_run(scenario);
-    let track_counters = s.tracks * track_bytes_per_run(scenario) + chart_candidate_bytes(scenario);
+    let track_counters = s.tracks * track_bytes_per_run(scenario)
+        + chart_candidate_bytes(scenario)
+        + played_bytes_per_run(scenario);
     let mut recommenders: Vec<u64> = Vec::new();
     for policy in &scenario.policies {
         let one = policy_bytes(scenario, policy);
@@ -366,15 +370,14 @@ fn chunks(scenario: &Scenario) -> u64 {
         .clamp(1, MAX_CHUNKS)
 }
 
-/// Per track in one live run: the market, the tallies, the chart compilers and the run's
-/// stream totals.
+/// Per track in one live run: the market's windows and terms, the week's counters, the
+/// chart compilers and the run's stream totals.
 fn track_bytes_per_run(scenario: &Scenario) -> u64 {
     let regions = scenario.regions.len() as u64;
     let caps = caps_for(scenario).len() as u64;
     let u32b = bytes::<u32>();
-    // A bit per (region, track) of what slates showed, in every tally and in the run.
+    // A bit per (region, track) of what slates showed, in every chunk's log and in the run.
     let bits = |copies: u64| (copies * regions).div_ceil(8);
-    let ring_days = (RING_DAYS as u64).min(u64::from(scenario.days));
     // The policy window is written only for scorers that read one.
     let windows = if scenario
         .policies
@@ -385,43 +388,78 @@ fn track_bytes_per_run(scenario: &Scenario) -> u64 {
     } else {
         1
     };
-    let market =
-        regions * (ring_days * u32b + windows * u32b + bytes::<TrackTerms>()) + bytes::<f64>();
-    let chunk_tallies = chunks(scenario) * regions * (2 * caps + 1) * u32b;
-    let week_tally = regions * 2 * caps * u32b;
-    let daily = regions * u32b;
+    let market = regions * (windows * u32b + bytes::<TrackTerms>()) + bytes::<f64>();
+    let week_tally = regions * (2 * caps + 1) * u32b;
     let compilers: u64 = scenario
         .regions
         .iter()
         .flat_map(|r| r.chart_rules.iter())
         .map(|rules| ChartCompiler::bytes_per_track(rules) as u64)
-        .sum();
+        .sum::<u64>()
+        + (bytes::<i32>() + bytes::<bool>()); // release days and holiday flags, shared
     let totals = regions * bytes::<u64>();
     // Weekly metrics' per-track and per-artist sums.
     let scratch = bytes::<u64>() + (bytes::<u64>() as f64 * artists_per_track(scenario)) as u64;
-    market
-        + chunk_tallies
-        + week_tally
-        + daily
-        + compilers
-        + totals
-        + scratch
-        + bits(chunks(scenario) + 2)
+    market + week_tally + compilers + totals + scratch + bits(chunks(scenario) + 2)
 }
+
+/// Streams of a region over `days` days.
+fn region_streams(scenario: &Scenario, region: usize, days: f64) -> f64 {
+    let total_share: f64 = scenario.regions.iter().map(|r| r.population_share).sum();
+    f64::from(scenario.listeners)
+        * scenario.listening.streams_per_day
+        * days
+        * scenario.regions[region].population_share
+        / total_share
+}
+
+/// Distinct tracks among `streams` streams spread over `tracks` tracks: `T·(1 − e^(−S/T))`.
+fn distinct_tracks(tracks: f64, streams: f64) -> f64 {
+    tracks * (1.0 - (-streams / tracks.max(1.0)).exp())
+}
+
+/// What one live run keeps in proportion to what is played rather than to the catalogue:
+/// the market's ring of the cells played on each day of the longest window, and the
+/// chunks' logs of a day's plays (about one record per listener and track played that day,
+/// in vectors grown by doubling).
+fn played_bytes_per_run(scenario: &Scenario) -> u64 {
+    let tracks = Sizes::of(scenario).tracks as f64;
+    let longest = scenario
+        .policies
+        .iter()
+        .map(|p| Recommender::window_days(p) as usize)
+        .fold(SOCIAL_WINDOW_DAYS, usize::max)
+        .min(RING_DAYS);
+    let ring_days = (longest as u64).min(u64::from(scenario.days)) as f64;
+    let cells_per_day: f64 = (0..scenario.regions.len())
+        .map(|r| distinct_tracks(tracks, region_streams(scenario, r, 1.0)))
+        .sum();
+    let ring = ring_days * cells_per_day * bytes::<(u32, u32)>() as f64;
+    let records = f64::from(scenario.listeners)
+        * scenario.listening.active_day_share
+        * scenario
+            .listening
+            .streams_per_day
+            .min(PLAYED_TRACKS_PER_DAY);
+    let logs = 1.5 * records * bytes::<(u32, u32)>() as f64;
+    (ring + logs) as u64
+}
+
+/// Distinct tracks an active listener plays in a day, at most (most of a day's streams
+/// are repeats of library favourites).
+const PLAYED_TRACKS_PER_DAY: f64 = 8.0;
 
 /// Chart candidates of one live run: every compiler ranks the tracks its region streamed in
 /// the week, about `T·(1 − e^(−S/T))` of `T` tracks for `S` streams spread over them.
 fn chart_candidate_bytes(scenario: &Scenario) -> u64 {
     let tracks = Sizes::of(scenario).tracks as f64;
-    let total_share: f64 = scenario.regions.iter().map(|r| r.population_share).sum();
-    let weekly = f64::from(scenario.listeners) * scenario.listening.streams_per_day * 7.0;
     let candidates: f64 = scenario
         .regions
         .iter()
-        .map(|r| {
-            let streams = weekly * r.population_share / total_share;
-            let distinct = tracks * (1.0 - (-streams / tracks.max(1.0)).exp());
-            distinct * r.chart_rules.len() as f64
+        .enumerate()
+        .map(|(r, region)| {
+            let distinct = distinct_tracks(tracks, region_streams(scenario, r, 7.0));
+            distinct * region.chart_rules.len() as f64
         })
         .sum();
     (candidates * ChartCompiler::bytes_per_candidate() as f64) as u64
@@ -473,7 +511,9 @@ pub fn policy_bytes(scenario: &Scenario, policy: &PolicySpec) -> u64 {
     let t = &scenario.taste;
     let own = match &policy.scorer {
         Scorer::None | Scorer::Random | Scorer::Custom(_) => 0,
-        Scorer::Popularity { scope, window_days } => popularity(*scope, *window_days, curated),
+        Scorer::Popularity {
+            scope, window_days, ..
+        } => popularity(*scope, *window_days, curated),
         // A profile averages the tracks a listener played, which lie around their genre's
         // centre and near the listener: its spread combines both spreads.
         Scorer::Content => grid(
@@ -605,36 +645,15 @@ fn chart_rows_per_run(scenario: &Scenario) -> u64 {
     weeks * per_week
 }
 
-/// `tracks.csv` rows of one run: every track, per region and for `all`.
+/// `tracks.csv` rows of one run, held compactly: a line per released track, and per
+/// region a pair per track streamed there over the run.
 fn track_rows_per_run(scenario: &Scenario) -> u64 {
-    let tracks = Sizes::of(scenario).tracks;
-    let total_share: f64 = scenario.genres.iter().map(|g| g.catalogue_share).sum();
-    let genre = if total_share > 0.0 {
-        scenario
-            .genres
-            .iter()
-            .map(|g| g.catalogue_share * name_bytes(&g.name) as f64)
-            .sum::<f64>()
-            / total_share
-    } else {
-        32.0
-    };
-    let origin = scenario
-        .regions
-        .iter()
-        .map(|r| name_bytes(&r.name) as f64)
-        .sum::<f64>()
-        / scenario.regions.len().max(1) as f64;
-    let per_track = |region: u64| {
-        bytes::<TrackRow>() as f64 + policy_name_bytes(scenario) + region as f64 + genre + origin
-    };
-    let rows: f64 = scenario
-        .regions
-        .iter()
-        .map(|r| per_track(name_bytes(&r.name)))
-        .sum::<f64>()
-        + per_track(name_bytes("all"));
-    (rows * tracks as f64) as u64
+    let tracks = Sizes::of(scenario).tracks as f64;
+    let days = f64::from(scenario.days);
+    let streamed: f64 = (0..scenario.regions.len())
+        .map(|r| distinct_tracks(tracks, region_streams(scenario, r, days)))
+        .sum();
+    (tracks * bytes::<TrackLine>() as f64 + streamed * bytes::<(u32, u64)>() as f64) as u64
 }
 
 /// Bytes of one B-tree map entry (key and value, in nodes of 11 about two-thirds full).
@@ -751,12 +770,12 @@ mod tests {
     }
 
     #[test]
-    fn a_big_catalogue_peaks_on_track_rows_with_the_last_run_alone() {
+    fn a_big_catalogue_peaks_on_the_live_runs_track_counters() {
         let e = estimate_peak_bytes(&scenario(20_000, 1_000_000, 1), 2);
         assert_eq!(e.at, Phase::Simulation);
-        // a run's track rows outweigh its state, so the peak is at the last run's end
-        assert_eq!(e.live_runs, 1);
-        assert_eq!(e.largest().component, component::TRACK_ROWS);
+        // track rows are compact, so a run's state outweighs them: both runs live at once
+        assert_eq!(e.live_runs, 2);
+        assert_eq!(e.largest().component, component::TRACK_COUNTERS);
         assert!(
             e.driving_keys()
                 .contains(&"catalogue.back_catalogue_tracks")

@@ -9,9 +9,11 @@
 pub mod memory;
 mod recommendations;
 mod rows;
+mod tracks;
 mod weekly;
 
 pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
+pub use tracks::{TrackLine, TrackTotals};
 
 use crate::chart::{ChartCompiler, ChartEntry, RuleSet};
 use crate::ids::ArtistId;
@@ -39,8 +41,8 @@ pub struct RunOutput {
     pub charts: Vec<ChartRow>,
     /// Headline-chart run statistics per region.
     pub chart_runs: Vec<ChartRunStats>,
-    /// Streams of every released track over the run, per region then `all`.
-    pub tracks: Vec<TrackRow>,
+    /// Streams by track over the run (the rows of `tracks.csv`).
+    pub tracks: TrackTotals,
 }
 
 /// The per-user caps needed by every rule set of a scenario.
@@ -64,6 +66,8 @@ pub fn run_one(
     let mut sim = Simulation::new(scenario, world, policy, replicate_key, &caps);
     let n_tracks = world.catalogue.len();
     let lead_artist: &[ArtistId] = &world.catalogue.tracks.artist;
+    let release_day: std::sync::Arc<[i32]> = world.catalogue.tracks.release_day.as_slice().into();
+    let holiday: std::sync::Arc<[bool]> = world.catalogue.tracks.christmas.as_slice().into();
     let mut compilers: Vec<Vec<ChartCompiler>> = scenario
         .regions
         .iter()
@@ -71,9 +75,8 @@ pub fn run_one(
             r.chart_rules
                 .iter()
                 .map(|rules| {
-                    let tracks = &world.catalogue.tracks;
                     ChartCompiler::new(rules.clone(), n_tracks)
-                        .with_tracks(&tracks.release_day, &tracks.christmas)
+                        .with_tracks(release_day.clone(), holiday.clone())
                 })
                 .collect()
         })
@@ -87,7 +90,7 @@ pub fn run_one(
         weeks: Vec::new(),
         charts: Vec::new(),
         chart_runs: Vec::new(),
-        tracks: Vec::new(),
+        tracks: TrackTotals::default(),
     };
     // Uncapped streams per region and track over the whole run.
     let mut track_streams = vec![vec![0u64; n_tracks]; scenario.regions.len()];
@@ -212,14 +215,7 @@ pub fn run_one(
         on_week();
     }
 
-    out.tracks = track_rows(
-        scenario,
-        world,
-        &out,
-        &policy.name,
-        &track_streams,
-        &organised,
-    );
+    out.tracks = TrackTotals::collect(scenario, world, &track_streams);
 
     // Weeks at No. 1 so far, and run-level chart-run statistics.
     let rows_per_week = scenario.regions.len() + 1;
@@ -324,50 +320,4 @@ impl OrganisedUnits {
         };
         f64::from(premium) / p_ratio + f64::from(ad) / a_ratio
     }
-}
-
-/// The `tracks.csv` rows of a run: every track released by the end of the run, per region
-/// and for all regions together.
-fn track_rows(
-    scenario: &Scenario,
-    world: &World,
-    out: &RunOutput,
-    policy: &str,
-    streams: &[Vec<u64>],
-    named: &OrganisedUnits,
-) -> Vec<TrackRow> {
-    let tracks = &world.catalogue.tracks;
-    let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
-    let names: Vec<&str> = scenario
-        .regions
-        .iter()
-        .map(|r| r.name.as_str())
-        .chain(["all"])
-        .collect();
-    let mut rows = Vec::with_capacity(names.len() * released);
-    for (r, region) in names.iter().enumerate() {
-        for t in 0..released {
-            let total = match streams.get(r) {
-                Some(region_streams) => region_streams[t],
-                None => streams.iter().map(|s| s[t]).sum(),
-            };
-            let artist = tracks.artist[t];
-            rows.push(TrackRow {
-                run: out.run,
-                replicate: out.replicate,
-                policy: policy.to_owned(),
-                region: (*region).to_owned(),
-                track: t as u32,
-                artist: artist.0,
-                genre: scenario.genres[tracks.genre[t].index()].name.clone(),
-                origin: scenario.regions[tracks.origin[t].index()].name.clone(),
-                label: world.catalogue.artists.label[artist.index()],
-                release_day: tracks.release_day[t],
-                christmas: tracks.christmas[t],
-                streams: total,
-                title: named.title(scenario, t as u32).to_owned(),
-            });
-        }
-    }
-    rows
 }

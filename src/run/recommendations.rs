@@ -46,10 +46,16 @@ impl Recommended {
     }
 }
 
-/// Consumption overlap of the sampled listeners: for each, the Jaccard index of their
-/// library with the most similar sampled library in their region (Chaney, Stewart &
-/// Engelhardt 2018), averaged per region and then over every sampled listener (last entry);
-/// `None` where fewer than two listeners were sampled.
+/// Most sampled listeners per region whose libraries are compared for the consumption
+/// overlap: the first ones in listener order. A fixed number keeps the measure the same
+/// quantity at every population size (the most similar of more libraries is more similar)
+/// and its cost bounded.
+pub const OVERLAP_SAMPLE: usize = 500;
+
+/// Consumption overlap of the sampled listeners (at most [`OVERLAP_SAMPLE`] per region):
+/// for each, the Jaccard index of their library with the most similar sampled library in
+/// their region (Chaney, Stewart & Engelhardt 2018), averaged per region and then over
+/// every sampled listener (last entry); `None` where fewer than two listeners were sampled.
 pub fn consumption_overlap(
     world: &World,
     states: &[ListenerState],
@@ -58,8 +64,9 @@ pub fn consumption_overlap(
     let regions = world.listeners.region();
     let mut by_region: Vec<Vec<&[u32]>> = vec![Vec::new(); n_regions];
     for (l, state) in states.iter().enumerate() {
-        if is_sampled(l) {
-            by_region[regions[l].index()].push(state.library());
+        let sets = &mut by_region[regions[l].index()];
+        if is_sampled(l) && sets.len() < OVERLAP_SAMPLE {
+            sets.push(state.library());
         }
     }
     let (mut all_sum, mut all_n) = (0.0, 0usize);

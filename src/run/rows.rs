@@ -200,8 +200,9 @@ pub struct ChartRow {
 
 /// One row of `tracks.csv`: a track's streams over the whole run in one region (or `all`).
 ///
-/// Every released track has a row, streamed or not, so Lorenz curves and Gini
-/// coefficients over the catalogue can be computed from this file alone.
+/// Every released track has an `all` row, streamed or not, so Lorenz curves and Gini
+/// coefficients over the catalogue can be computed from this file alone; a region lists
+/// only the tracks streamed there (the others had 0 streams in it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TrackRow {
     /// Run id.
@@ -226,6 +227,9 @@ pub struct TrackRow {
     pub release_day: i32,
     /// Whether the track is a Christmas song.
     pub christmas: bool,
+    /// Latent appeal in utility units (artist part plus track part; the catalogue's
+    /// `appeal_sd` sets its spread).
+    pub appeal: f32,
     /// Streams over all simulated weeks (uncapped).
     pub streams: u64,
     /// Title of a named release; empty for generated tracks.

@@ -33,6 +33,8 @@ pub struct RawPolicy {
     pub scope: Option<String>,
     /// For `popularity`: days of plays counted.
     pub window_days: Option<i64>,
+    /// For `popularity`: slate slots filled uniformly at random instead.
+    pub random_slots: Option<i64>,
     /// For `collaborative`: `daily` or `weekly`.
     pub retrain: Option<String>,
     /// For `collaborative`: `item_item` or `factorisation`.
@@ -95,7 +97,7 @@ pub struct RawRule {
 /// The keys each scorer takes (besides `name`, `scorer` and `curation`).
 fn scorer_keys(scorer: &str) -> &'static [&'static str] {
     match scorer {
-        "popularity" => &["scope", "window_days"],
+        "popularity" => &["scope", "window_days", "random_slots"],
         "collaborative" => &[
             "retrain",
             "model",
@@ -113,10 +115,11 @@ fn scorer_keys(scorer: &str) -> &'static [&'static str] {
 }
 
 impl RawPolicy {
-    fn given(&self) -> [(&'static str, bool); 16] {
+    fn given(&self) -> [(&'static str, bool); 17] {
         [
             ("scope", self.scope.is_some()),
             ("window_days", self.window_days.is_some()),
+            ("random_slots", self.random_slots.is_some()),
             ("retrain", self.retrain.is_some()),
             ("model", self.model.is_some()),
             ("similarity", self.similarity.is_some()),
@@ -209,6 +212,9 @@ fn share(c: &Check, key: &str, value: Option<f64>, default: f64) -> Result<f64> 
     Ok(v)
 }
 
+/// Most slate slots a popularity policy may fill at random (the slate size's own maximum).
+const MAX_RANDOM_SLOTS: i64 = 50;
+
 /// The scorer named `name`, with its keys read from `p` (for `paid_promotion`, `name` is
 /// the base's and `p`'s promotion keys are checked by the caller).
 fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
@@ -240,7 +246,17 @@ fn scorer(c: &Check, path: &str, name: &str, p: &RawPolicy) -> Result<Scorer> {
                 1,
                 longest,
             )?;
-            Scorer::Popularity { scope, window_days }
+            let random_slots = c.int_in(
+                &format!("{path}.random_slots"),
+                p.random_slots.unwrap_or(0),
+                0,
+                MAX_RANDOM_SLOTS,
+            )?;
+            Scorer::Popularity {
+                scope,
+                window_days,
+                random_slots,
+            }
         }
         "collaborative" => Scorer::Collaborative {
             retrain: one_of(
@@ -559,7 +575,8 @@ share = 0.3
             p[0].scorer,
             Scorer::Popularity {
                 scope: PopularityScope::Trending,
-                window_days: 14
+                window_days: 14,
+                random_slots: 0,
             }
         );
         assert_eq!(
@@ -604,7 +621,8 @@ share = 0.3
             Scorer::PaidPromotion {
                 base: Box::new(Scorer::Popularity {
                     scope: PopularityScope::Global,
-                    window_days: 7
+                    window_days: 7,
+                    random_slots: 0,
                 }),
                 share: 0.3,
                 major_weight: 4.0
@@ -710,6 +728,26 @@ curation = [{ rule = "mmr" }, { rule = "local_quota", share = 1.5 }]
         );
         assert!(
             e.contains("policies[0].curation[0]") && e.contains("min_share or boost"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn random_slots_are_read_and_bounded() {
+        let policy = |slots: &str| {
+            format!("[[policies]]\nname = \"a\"\nscorer = \"popularity\"\nrandom_slots = {slots}\n")
+        };
+        let s = with(&policy("2")).expect("valid");
+        assert!(matches!(
+            s.policies[0].scorer,
+            Scorer::Popularity {
+                random_slots: 2,
+                ..
+            }
+        ));
+        let e = error(&policy("51"));
+        assert!(
+            e.contains("policies[0].random_slots") && e.contains("between 0 and 50"),
             "{e}"
         );
     }

@@ -109,6 +109,10 @@ pub enum Scorer {
         scope: PopularityScope,
         /// Days of plays counted (1..=28; 1..=14 for trending, which compares two windows).
         window_days: u32,
+        /// Slots at the end of the slate filled uniformly at random from the rest of the
+        /// released catalogue (a "top k plus random" slate); 0 by default.
+        #[serde(skip_serializing_if = "is_zero")]
+        random_slots: u32,
     },
     /// Tracks closest to the listener's profile, a moving average of the styles they
     /// played (content-based filtering).
@@ -308,3 +312,8 @@ macro_rules! custom_impls {
 
 custom_impls!(CustomScorer, implementation, "scorer");
 custom_impls!(CustomRule, implementation, "rule");
+
+/// Serde helper: leave a zero count out of the written scenario (it is the default).
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}

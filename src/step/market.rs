@@ -9,7 +9,7 @@ use crate::policy::TrackTerms;
 use crate::scenario::Scenario;
 use crate::world::World;
 
-/// Days of daily streams kept (the longest window any scorer may use).
+/// Most days of daily streams a market keeps (the longest window any scorer may use).
 pub const RING_DAYS: usize = 28;
 /// Days of plays behind social proof.
 pub const SOCIAL_WINDOW_DAYS: usize = 7;
@@ -19,8 +19,9 @@ pub const SOCIAL_WINDOW_DAYS: usize = 7;
 pub struct Market {
     n_tracks: usize,
     n_regions: usize,
-    /// The last [`RING_DAYS`] days' streams: `(cell, streams)` for each region-major cell
-    /// (`region × tracks + track`) played that day, at index `day % RING_DAYS`.
+    /// The last days' streams, as many days as the longest window: `(cell, streams)` for
+    /// each region-major cell (`region × tracks + track`) played that day, at index
+    /// `day % ring.len()`.
     ring: Vec<Vec<(u32, u32)>>,
     social_window: Vec<u32>,
     policy_window: Vec<u32>,
@@ -32,14 +33,23 @@ pub struct Market {
 }
 
 impl Market {
-    /// An empty market for a world; `policy_window_days` is the scorer's window (0: none).
-    pub fn new(world: &World, n_regions: usize, policy_window_days: u32) -> Self {
+    /// An empty market for a world; `policy_window_days` is the scorer's window (0: none)
+    /// and `longest_window_days` the longest it may switch to later (days of streams kept,
+    /// with social proof's [`SOCIAL_WINDOW_DAYS`], up to [`RING_DAYS`]).
+    pub fn new(
+        world: &World,
+        n_regions: usize,
+        policy_window_days: u32,
+        longest_window_days: u32,
+    ) -> Self {
+        let ring_days = (policy_window_days.max(longest_window_days) as usize)
+            .clamp(SOCIAL_WINDOW_DAYS, RING_DAYS);
         let n_tracks = world.catalogue.len();
         let cells = n_regions * n_tracks;
         Self {
             n_tracks,
             n_regions,
-            ring: vec![Vec::new(); RING_DAYS],
+            ring: vec![Vec::new(); ring_days],
             social_window: vec![0; cells],
             policy_window: vec![0; cells],
             policy_window_days: policy_window_days as usize,
@@ -58,14 +68,15 @@ impl Market {
     /// that day, to the windows.
     pub fn record_day(&mut self, day: i32, played: impl IntoIterator<Item = (u32, u32)>) {
         let day = day as usize;
+        let days = self.ring.len();
         let leaving = |window: usize| (window > 0 && day >= window).then(|| day - window);
         if let Some(old) = leaving(SOCIAL_WINDOW_DAYS) {
-            sub_assign(&mut self.social_window, &self.ring[old % RING_DAYS]);
+            sub_assign(&mut self.social_window, &self.ring[old % days]);
         }
         if let Some(old) = leaving(self.policy_window_days) {
-            sub_assign(&mut self.policy_window, &self.ring[old % RING_DAYS]);
+            sub_assign(&mut self.policy_window, &self.ring[old % days]);
         }
-        let now = &mut self.ring[day % RING_DAYS];
+        let now = &mut self.ring[day % days];
         now.clear();
         now.extend(played);
         add_assign(&mut self.social_window, now);
@@ -76,12 +87,20 @@ impl Market {
 
     /// Switches the policy window to `days` days (0: none) from `day` on, rebuilding it
     /// from the stored days (a policy switch mid-run).
+    ///
+    /// # Panics
+    ///
+    /// If `days` is longer than the longest window given to [`Market::new`].
     pub fn set_policy_window(&mut self, day: i32, days: u32) {
+        assert!(
+            days as usize <= self.ring.len(),
+            "invariant: a switched window fits the days kept"
+        );
         self.policy_window_days = days as usize;
         self.policy_window.fill(0);
         let day = day as usize;
         for d in day.saturating_sub(self.policy_window_days)..day {
-            add_assign(&mut self.policy_window, &self.ring[d % RING_DAYS]);
+            add_assign(&mut self.policy_window, &self.ring[d % self.ring.len()]);
         }
     }
 
@@ -214,7 +233,7 @@ mod tests {
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
         let regions = scenario.regions.len();
-        let mut market = Market::new(&world, regions, 3);
+        let mut market = Market::new(&world, regions, 3, 0);
         // Day d: track 0 of region 0 gets d + 1 streams, everything else nothing.
         for day in 0..10 {
             market.record_day(day, [(0, day as u32 + 1)]);
@@ -232,7 +251,7 @@ mod tests {
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
         let regions = scenario.regions.len();
-        let mut market = Market::new(&world, regions, RING_DAYS as u32);
+        let mut market = Market::new(&world, regions, RING_DAYS as u32, 0);
         for day in 0..40 {
             market.record_day(day, [(0, 1)]);
         }
@@ -246,7 +265,7 @@ mod tests {
         scenario.listeners = 30;
         let world = World::generate(&scenario, crate::rng::SeedKey::root(1));
         let regions = scenario.regions.len();
-        let mut market = Market::new(&world, regions, 0);
+        let mut market = Market::new(&world, regions, 0, 0);
         for day in 0..20 {
             market.record_day(day, [(0, day as u32 + 1)]);
         }

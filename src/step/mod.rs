@@ -90,7 +90,12 @@ impl<'a> Simulation<'a> {
             scenario,
             world,
             recommender: Recommender::new(policy),
-            market: Market::new(world, n_regions, Recommender::window_days(policy)),
+            market: Market::new(
+                world,
+                n_regions,
+                Recommender::window_days(policy),
+                longest_window(scenario, policy),
+            ),
             states: initial_states(
                 scenario,
                 world,
@@ -258,6 +263,21 @@ impl<'a> Simulation<'a> {
         self.market.record_day(day, played);
         self.day += 1;
     }
+}
+
+/// The longest policy window `policy`'s simulation may need: its own, or that of a
+/// policy a `[[switches]]` entry switches it to.
+fn longest_window(scenario: &Scenario, policy: &PolicySpec) -> u32 {
+    scenario
+        .switches
+        .iter()
+        .filter_map(|s| match *s {
+            Switch::Policy { policy: p, to, .. } if scenario.policies[p].name == policy.name => {
+                Some(Recommender::window_days(&scenario.policies[to]))
+            }
+            _ => None,
+        })
+        .fold(Recommender::window_days(policy), u32::max)
 }
 
 /// A browse draw's top bits index [`browse_positions`]' table.

@@ -216,7 +216,7 @@ impl Buckets {
         let shift = bits.saturating_sub(6);
         Self {
             shift,
-            count: (n_cells.max(1) - 1 >> shift) + 1,
+            count: ((n_cells.max(1) - 1) >> shift) + 1,
         }
     }
 

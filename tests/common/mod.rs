@@ -335,6 +335,7 @@ pub fn popularity() -> PolicySpec {
         Scorer::Popularity {
             scope: PopularityScope::Regional,
             window_days: 7,
+            random_slots: 0,
         },
     )
 }

@@ -110,7 +110,7 @@ fn a_track_over_three_years_old_is_on_acr_from_its_first_week() {
     // Track 0 released 1,096 days before day 0 (over 3 × 365 = 1,095), track 1 on day −1,095
     // (exactly 3 years: not over). Same 12,000 premium streams each, week 0 of the run.
     let release = [-1_096, -1_095];
-    let mut c = ChartCompiler::new(RuleSet::uk(), 2).with_tracks(&release, &[false, false]);
+    let mut c = ChartCompiler::new(RuleSet::uk(), 2).with_tracks(release, [false, false]);
     let chart = c.compile_week(&[(12_000, 0, 0), (12_000, 0, 1)]);
     let (old, young) = (super::entry(&chart, 0), super::entry(&chart, 1));
     assert!(old.on_acr && !young.on_acr);
@@ -125,7 +125,7 @@ fn a_track_over_three_years_old_is_on_acr_from_its_first_week() {
     // without the age rule, neither is on ACR in week 0
     let mut rules = RuleSet::uk();
     rules.acr.as_mut().expect("uk has acr").old_track_days = None;
-    let mut c = ChartCompiler::new(rules, 2).with_tracks(&release, &[false, false]);
+    let mut c = ChartCompiler::new(rules, 2).with_tracks(release, [false, false]);
     let chart = c.compile_week(&[(12_000, 0, 0), (12_000, 0, 1)]);
     assert!(chart.entries.iter().all(|e| !e.on_acr));
 }

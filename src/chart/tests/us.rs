@@ -153,7 +153,7 @@ fn a_holiday_song_is_exempt_from_the_recurrent_rule() {
     // The same 53 weeks and the same descending No. 30 as above, but track 0 is tagged as
     // a holiday song: it stays (FACTS: "holiday songs may return").
     let holiday: Vec<bool> = (0..61).map(|t| t == 0).collect();
-    let mut c = ChartCompiler::new(RuleSet::us(), 61).with_tracks(&[0; 61], &holiday);
+    let mut c = ChartCompiler::new(RuleSet::us(), 61).with_tracks([0; 61], holiday.as_slice());
     for _ in 0..53 {
         c.compile_week(&week(10_000));
     }
@@ -163,7 +163,7 @@ fn a_holiday_song_is_exempt_from_the_recurrent_rule() {
     // with the exemption switched off it goes, as an untagged track does
     let mut rules = RuleSet::us();
     rules.recurrent.as_mut().expect("us has one").holiday_exempt = false;
-    let mut c = ChartCompiler::new(rules, 61).with_tracks(&[0; 61], &holiday);
+    let mut c = ChartCompiler::new(rules, 61).with_tracks([0; 61], holiday.as_slice());
     for _ in 0..53 {
         c.compile_week(&week(10_000));
     }

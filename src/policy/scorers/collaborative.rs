@@ -133,7 +133,7 @@ impl CollaborativeDay {
             neighbours: neighbours as usize,
             model,
             trained: false,
-            fallback: PopularityDay::new(PopularityScope::Regional, FALLBACK_WINDOW_DAYS, false),
+            fallback: PopularityDay::new(PopularityScope::Regional, FALLBACK_WINDOW_DAYS, 0, false),
         }
     }
 
@@ -179,7 +179,7 @@ impl CollaborativeDay {
         out.extend(scores.top().map(|(j, s)| Candidate::new(TrackId(j), s)));
         if out.len() - start < n {
             pad.clear();
-            self.fallback.fill(request, n, pad);
+            self.fallback.fill_top(request, n, pad);
             for &t in pad.iter() {
                 if out.len() - start == n {
                     break;

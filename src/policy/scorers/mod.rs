@@ -59,9 +59,16 @@ impl ScorerDay {
         match scorer {
             Scorer::None => Self::None,
             Scorer::Random => Self::Random(random::RandomDay::default()),
-            Scorer::Popularity { scope, window_days } => Self::Popularity(
-                popularity::PopularityDay::new(*scope, *window_days, curated),
-            ),
+            Scorer::Popularity {
+                scope,
+                window_days,
+                random_slots,
+            } => Self::Popularity(popularity::PopularityDay::new(
+                *scope,
+                *window_days,
+                *random_slots,
+                curated,
+            )),
             Scorer::Content => Self::Content(content::ContentDay::default()),
             Scorer::Ideal => Self::Ideal(ideal::IdealDay::default()),
             Scorer::Collaborative {
@@ -89,7 +96,10 @@ impl ScorerDay {
 
     /// Whether filling a slate draws random numbers.
     pub(crate) fn is_random(&self) -> bool {
-        matches!(self, Self::Random(_) | Self::Editorial(_) | Self::Custom(_))
+        match self {
+            Self::Popularity(day) => day.is_random(),
+            _ => matches!(self, Self::Random(_) | Self::Editorial(_) | Self::Custom(_)),
+        }
     }
 
     pub(crate) fn prepare(&mut self, ctx: &DayContext, facts: &DayFacts, slate: usize) {
@@ -120,7 +130,7 @@ impl ScorerDay {
         match self {
             Self::None => slate.clear(),
             Self::Random(day) => day.fill(request, size, rng, slate),
-            Self::Popularity(day) => day.fill(request, size, slate),
+            Self::Popularity(day) => day.fill(request, size, rng, slate),
             Self::Content(day) => day.rank(world, request, size, push_track(slate)),
             Self::Ideal(day) => {
                 day.rank(world, request, size, push_track(slate));
@@ -160,7 +170,7 @@ impl ScorerDay {
         match self {
             Self::None => {}
             Self::Random(day) => drawn(&|rng, s| day.fill(request, n, rng, s), &|_| 0.0),
-            Self::Popularity(day) => day.candidates(request, n, out),
+            Self::Popularity(day) => day.candidates(request, n, rng, spare, out),
             Self::Content(day) => day.rank(ctx.world, request, n, push_candidate(out)),
             Self::Ideal(day) => {
                 day.rank(ctx.world, request, n, push_candidate(out));

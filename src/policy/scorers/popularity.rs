@@ -8,20 +8,27 @@
 //!
 //! A ranking is the same for everyone in a scope, so it is computed once a day; a
 //! listener's slate is its top minus their library (Chaney et al. 2018's "popularity"
-//! recommender). Ties (above all on the first days, when nothing has been played yet) go
+//! recommender). With `random_slots = r` the last r slots are drawn uniformly from the rest
+//! of the released catalogue instead (a "top k plus random" slate, which keeps some
+//! exposure for tracks nobody plays yet). Ties (above all on the first days, when nothing has been played yet) go
 //! in an order drawn once per world ([`crate::world::World::tie_break_seed`]): the same for
 //! every policy on that world, different across worlds, so no track — the oldest, or the
 //! lowest id — gets a head start in every world.
 
 use crate::ids::TrackId;
-use crate::rng::mix64;
 use crate::policy::{Candidate, DayContext, PopularityScope, SlateRequest};
+use crate::rng::SimRng;
+use crate::rng::mix64;
 
 /// Day state of the popularity scorer: one ranking per scope.
 #[derive(Clone, Debug)]
 pub struct PopularityDay {
     scope: PopularityScope,
     window_days: usize,
+    /// Slots at the end of a slate drawn at random.
+    random_slots: usize,
+    /// Tracks released today (the random slots' range).
+    released: usize,
     /// Top tracks per region (regional, trending) or a single list (global), best first.
     rankings: Vec<Vec<TrackId>>,
     scratch: Vec<((u64, u64), u32)>,
@@ -36,10 +43,17 @@ pub struct PopularityDay {
 }
 
 impl PopularityDay {
-    pub(crate) fn new(scope: PopularityScope, window_days: u32, keep_scores: bool) -> Self {
+    pub(crate) fn new(
+        scope: PopularityScope,
+        window_days: u32,
+        random_slots: u32,
+        keep_scores: bool,
+    ) -> Self {
         Self {
             scope,
             window_days: window_days as usize,
+            random_slots: random_slots as usize,
+            released: 0,
             rankings: Vec::new(),
             scratch: Vec::new(),
             growth: Vec::new(),
@@ -55,6 +69,7 @@ impl PopularityDay {
         let keep = slate + ctx.library_size;
         let n = ctx.n_tracks;
         self.n_tracks = n;
+        self.released = ctx.released;
         let lists = match self.scope {
             PopularityScope::Regional | PopularityScope::Trending => ctx.n_regions,
             PopularityScope::Global => 1,
@@ -133,12 +148,43 @@ impl PopularityDay {
         }
     }
 
-    pub(crate) fn fill(&self, request: &SlateRequest, size: usize, slate: &mut Vec<TrackId>) {
+    /// Whether slates have random slots (and so draw random numbers).
+    pub(crate) fn is_random(&self) -> bool {
+        self.random_slots > 0
+    }
+
+    pub(crate) fn fill(
+        &self,
+        request: &SlateRequest,
+        size: usize,
+        rng: &mut SimRng,
+        slate: &mut Vec<TrackId>,
+    ) {
+        self.fill_top(request, size.saturating_sub(self.random_slots), slate);
+        self.fill_random(request, size, rng, slate);
+    }
+
+    /// Tops the slate up to `size` with released tracks drawn uniformly (nothing without
+    /// random slots).
+    fn fill_random(
+        &self,
+        request: &SlateRequest,
+        size: usize,
+        rng: &mut SimRng,
+        slate: &mut Vec<TrackId>,
+    ) {
+        if self.random_slots > 0 {
+            super::random::fill_uniform(self.released, request, size, rng, slate);
+        }
+    }
+
+    /// The slate's popular part: the ranking's top outside the library, up to `size`.
+    pub(crate) fn fill_top(&self, request: &SlateRequest, size: usize, slate: &mut Vec<TrackId>) {
         let Some(ranking) = self.rankings.get(self.list(request)) else {
             return;
         };
         for &t in ranking {
-            if slate.len() == size {
+            if slate.len() >= size {
                 break;
             }
             // A ranking has no repeats, so only the library needs checking.
@@ -148,20 +194,23 @@ impl PopularityDay {
         }
     }
 
-    /// The top `n` of the ranking outside the library, with their scores.
-    pub(crate) fn candidates(&self, request: &SlateRequest, n: usize, out: &mut Vec<Candidate>) {
-        let Some(ranking) = self.rankings.get(self.list(request)) else {
-            return;
-        };
-        let start = out.len();
-        for &t in ranking {
-            if out.len() - start == n {
-                break;
-            }
-            if !request.library.contains(t.0) {
-                out.push(Candidate::new(t, self.score(request, t)));
-            }
-        }
+    /// The top `n` of the ranking outside the library (less the random slots, drawn as a
+    /// slate draws them), with their scores.
+    pub(crate) fn candidates(
+        &self,
+        request: &SlateRequest,
+        n: usize,
+        rng: &mut SimRng,
+        spare: &mut Vec<TrackId>,
+        out: &mut Vec<Candidate>,
+    ) {
+        spare.clear();
+        self.fill(request, n, rng, spare);
+        out.extend(
+            spare
+                .drain(..)
+                .map(|t| Candidate::new(t, self.score(request, t))),
+        );
     }
 
     /// Any track's score (streams, or growth for `trending`).
@@ -253,10 +302,10 @@ mod tests {
         };
         let slate = |day: &PopularityDay| {
             let mut s = Vec::new();
-            day.fill(&request, 3, &mut s);
+            day.fill_top(&request, 3, &mut s);
             s.iter().map(|t| t.0).collect::<Vec<_>>()
         };
-        let mut trending = PopularityDay::new(PopularityScope::Trending, 2, true);
+        let mut trending = PopularityDay::new(PopularityScope::Trending, 2, 0, true);
         trending.prepare(&ctx(world, 5, &before), 3);
         trending.prepare(&ctx(world, 6, &window(0, 0, 0)), 3);
         trending.prepare(&ctx(world, 7, &now), 3);
@@ -264,11 +313,11 @@ mod tests {
         assert_eq!(slate(&trending), vec![1, 0, 2]);
         assert_eq!(trending.score(&request, TrackId(2)), -10.0);
         // The same plays ranked by volume.
-        let mut regional = PopularityDay::new(PopularityScope::Regional, 2, false);
+        let mut regional = PopularityDay::new(PopularityScope::Regional, 2, 0, false);
         regional.prepare(&ctx(world, 7, &now), 3);
         assert_eq!(slate(&regional), vec![0, 1, 2]);
         // A day whose window before last was never prepared compares with nothing.
-        let mut fresh = PopularityDay::new(PopularityScope::Trending, 2, true);
+        let mut fresh = PopularityDay::new(PopularityScope::Trending, 2, 0, true);
         fresh.prepare(&ctx(world, 7, &now), 3);
         assert_eq!(slate(&fresh), vec![0, 1, 2]);
     }

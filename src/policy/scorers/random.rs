@@ -19,8 +19,7 @@ impl RandomDay {
         self.released = ctx.released;
     }
 
-    /// Draws distinct released tracks uniformly, outside the library. Gives up after a
-    /// bounded number of rejections, so a tiny catalogue yields a shorter slate.
+    /// Draws distinct released tracks uniformly, outside the library.
     pub(crate) fn fill(
         &self,
         request: &SlateRequest,
@@ -28,16 +27,29 @@ impl RandomDay {
         rng: &mut SimRng,
         slate: &mut Vec<TrackId>,
     ) {
-        if self.released == 0 {
-            return;
-        }
-        let mut attempts = 0;
-        while slate.len() < size && attempts < size * 8 {
-            attempts += 1;
-            let t = fast_index(rng, self.released) as u32;
-            if admissible(t, request, slate) {
-                slate.push(TrackId(t));
-            }
+        fill_uniform(self.released, request, size, rng, slate);
+    }
+}
+
+/// Tops `slate` up to `size` with distinct tracks drawn uniformly from the first
+/// `released`, outside the library and the slate. Gives up after a bounded number of
+/// rejections, so a tiny catalogue yields a shorter slate.
+pub(crate) fn fill_uniform(
+    released: usize,
+    request: &SlateRequest,
+    size: usize,
+    rng: &mut SimRng,
+    slate: &mut Vec<TrackId>,
+) {
+    if released == 0 {
+        return;
+    }
+    let mut attempts = 0;
+    while slate.len() < size && attempts < size * 8 {
+        attempts += 1;
+        let t = fast_index(rng, released) as u32;
+        if admissible(t, request, slate) {
+            slate.push(TrackId(t));
         }
     }
 }
