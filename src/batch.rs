@@ -72,7 +72,7 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
     },
     WeeklyMetric {
         name: "genre_entropy_individual",
-        read: |r| Some(r.genre_entropy_individual),
+        read: |r| r.genre_entropy_individual,
     },
     WeeklyMetric {
         name: "catalogue_coverage",

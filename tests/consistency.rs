@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
-use common::{Table, run_tiny, tiny};
+use common::{Table, read_bytes, run_tiny, tiny};
 
 /// The first (headline) rule set of each region of the tiny scenario.
 fn headline_rules(region: &str) -> &'static str {
@@ -280,4 +280,55 @@ fn summary_means_average_the_post_burn_in_weeks_of_each_replicate() {
         checked += 1;
     }
     assert!(checked > 100, "only {checked} summary rows checked");
+}
+
+/// `[measures]` switches leave their columns empty and change nothing else: the same
+/// listeners make the same choices, so every other column is byte-identical.
+#[test]
+fn measures_switched_off_leave_their_columns_empty_and_the_rest_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (on, off) = (tmp.path().join("on"), tmp.path().join("off"));
+    run_tiny(&on, &["--replicates", "1"]);
+    run_tiny(
+        &off,
+        &[
+            "--replicates",
+            "1",
+            "--set",
+            "measures.consumption_overlap=false",
+            "--set",
+            "measures.listener_entropy=false",
+            "--set",
+            "measures.slates=false",
+        ],
+    );
+    let switched = [
+        "consumption_overlap",
+        "genre_entropy_individual",
+        "local_share_recommendations",
+        "slate_miscalibration",
+        "slate_diversity",
+        "catalogue_recommended_share",
+    ];
+    let (a, b) = (
+        Table::read(&on, "metrics.csv"),
+        Table::read(&off, "metrics.csv"),
+    );
+    assert_eq!(a.headers, b.headers);
+    assert_eq!(a.rows.len(), b.rows.len());
+    for (c, name) in a.headers.iter().enumerate() {
+        let (x, y): (Vec<&str>, Vec<&str>) = (a.column(name), b.column(name));
+        if switched.contains(&name.as_str()) {
+            assert!(
+                x.iter().any(|v| !v.is_empty()),
+                "{name} is measured when on"
+            );
+            assert!(y.iter().all(|v| v.is_empty()), "{name} is empty when off");
+        } else {
+            assert_eq!(x, y, "column {c} ({name}) differs");
+        }
+    }
+    for file in ["charts.csv", "tracks.csv"] {
+        assert_eq!(read_bytes(&on, file), read_bytes(&off, file), "{file}");
+    }
 }

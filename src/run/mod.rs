@@ -110,7 +110,16 @@ pub fn run_one(
         let released = world.catalogue.released(sim.day() - 1);
         let tally = sim.week_tally();
         recommended.absorb(&tally.slates);
-        let overlap = consumption_overlap(world, sim.states(), scenario.regions.len());
+        let overlap = if scenario.measures.consumption_overlap {
+            consumption_overlap(world, sim.states(), scenario.regions.len())
+        } else {
+            vec![None; scenario.regions.len() + 1]
+        };
+        let individual = if scenario.measures.listener_entropy {
+            individual_entropies(world, scenario.regions.len(), sim.week_genres())
+        } else {
+            Vec::new()
+        };
         for (r, totals) in track_streams.iter_mut().enumerate() {
             for (total, s) in totals.iter_mut().zip(tally.streams(r)) {
                 *total += s;
@@ -121,7 +130,7 @@ pub fn run_one(
             world,
             released,
             tally,
-            individual: &individual_entropies(world, scenario.regions.len(), sim.week_genres()),
+            individual: &individual,
             run,
             replicate,
             policy: &policy.name,

@@ -45,7 +45,7 @@ pub struct WeekRow {
     /// Shannon entropy (nats) of the genre mix of all the region's streams.
     pub genre_entropy_aggregate: f64,
     /// Mean over active listeners of the Shannon entropy (nats) of their own genre mix.
-    pub genre_entropy_individual: f64,
+    pub genre_entropy_individual: Option<f64>,
     /// Share of released tracks streamed at least once this week, 0..1.
     pub catalogue_coverage: f64,
     /// Share of streams that came from the recommender's slate, 0..1.

@@ -26,7 +26,7 @@ pub struct RowKey<'a> {
     /// The week's counters.
     pub tally: &'a Tally,
     /// Mean individual genre entropy of each region's active listeners, then of all of
-    /// them (see [`individual_entropies`]).
+    /// them (see [`individual_entropies`]); empty when the measure is off.
     pub individual: &'a [IndividualEntropy],
     /// Run id.
     pub run: u32,
@@ -107,11 +107,8 @@ pub fn week_row(
     }
 
     let individual = match regions {
-        [r] => &key.individual[*r],
-        _ => key
-            .individual
-            .last()
-            .expect("invariant: an all-regions entry"),
+        [r] => key.individual.get(*r),
+        _ => key.individual.last(),
     };
 
     let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
@@ -153,7 +150,7 @@ pub fn week_row(
         local_share_top10: None,
         local_share_top100: None,
         genre_entropy_aggregate: genre_entropy(&scratch.genres),
-        genre_entropy_individual: individual.mean(),
+        genre_entropy_individual: individual.map(IndividualEntropy::mean),
         catalogue_coverage: share(
             streams.iter().filter(|&&s| s > 0).count() as u64,
             released as u64,

@@ -31,7 +31,7 @@ pub use events::{Switch, TieIn};
 pub use fandom::{Campaign, Fandom, FraudFilter, Mobilisation};
 pub use named::{NamedArtist, NamedRelease};
 pub use overrides::Override;
-pub use params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
+pub use params::{CatalogueParams, ListeningParams, Measures, TasteParams, UtilityParams};
 
 use crate::chart::RuleSet;
 use crate::error::{Error, Result};
@@ -66,6 +66,9 @@ pub struct Scenario {
     pub listening: ListeningParams,
     /// Utility weights.
     pub utility: UtilityParams,
+    /// Weekly measures computed (all by default).
+    #[serde(skip_serializing_if = "Measures::all_on")]
+    pub measures: Measures,
     /// Regions, indexed by [`RegionId`].
     pub regions: Vec<Region>,
     /// Genres, indexed by [`crate::ids::GenreId`].

@@ -212,3 +212,35 @@ impl Default for UtilityParams {
         }
     }
 }
+
+/// Which of the weekly measures with a cost of their own a run computes. All are on by
+/// default; a run that does not need them (a speed benchmark, a calibration search) can
+/// switch them off, and their columns are then left empty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Measures {
+    /// `consumption_overlap`: sampled libraries compared every week.
+    pub consumption_overlap: bool,
+    /// `genre_entropy_individual`: each listener's genre mix every week.
+    pub listener_entropy: bool,
+    /// The slate columns (`local_share_recommendations`, `slate_miscalibration`,
+    /// `slate_diversity`, `catalogue_recommended_share`): what every slate showed.
+    pub slates: bool,
+}
+
+impl Default for Measures {
+    fn default() -> Self {
+        Self {
+            consumption_overlap: true,
+            listener_entropy: true,
+            slates: true,
+        }
+    }
+}
+
+impl Measures {
+    /// Whether every measure is on (the default, left out of written scenarios).
+    pub fn all_on(&self) -> bool {
+        *self == Self::default()
+    }
+}

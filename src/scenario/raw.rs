@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub use super::events::{RawSwitch, RawTieIn};
 pub use super::fandom::{RawCampaign, RawFandom, RawFraudFilter, RawMobilisation};
 pub use super::named::{RawArtist, RawRelease};
-use super::params::{CatalogueParams, ListeningParams, TasteParams, UtilityParams};
+use super::params::{CatalogueParams, ListeningParams, Measures, TasteParams, UtilityParams};
 pub use super::policies::RawPolicy;
 use crate::chart::RecurrentThreshold;
 
@@ -48,6 +48,9 @@ pub struct RawScenario {
     /// Utility weights.
     #[serde(default)]
     pub utility: UtilityParams,
+    /// Weekly measures computed.
+    #[serde(default)]
+    pub measures: Measures,
     /// Regions (markets).
     #[serde(default)]
     pub regions: Vec<RawRegion>,

@@ -117,6 +117,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         taste: raw.taste,
         catalogue: raw.catalogue,
         listening: raw.listening,
+        measures: raw.measures,
         utility: raw.utility,
         regions,
         genres,

@@ -113,7 +113,7 @@ impl ChoiceSet {
     /// occasions that went to the outside option (weight `outside_weight = exp(U₀)`) to
     /// `counts[self.len()]`.
     ///
-    /// Uses a guide table (Chen's cutpoint method): bucket `j` of `m` equal slices of the
+    /// For more than a few draws it uses a guide table (Chen's cutpoint method): bucket `j` of `m` equal slices of the
     /// total weight stores the first item whose cumulative weight passes the slice start.
     /// With two buckets per item, a draw almost always lands within two steps of its
     /// bucket's item, so the search is two branch-free steps (a loop only in the rare
@@ -142,6 +142,24 @@ impl ChoiceSet {
         }
         cumulative[len..len + 3].fill(f32::INFINITY);
         let grand = total + outside_weight;
+        if occasions <= FEW_OCCASIONS {
+            // A draw's item is the number of running sums at or below it: counting them is
+            // a short vectorised pass, cheaper than building a guide table for one or two
+            // draws, and the same item the guide table finds.
+            let locate = |u: f32| {
+                let x = u * grand;
+                cumulative[..len].iter().filter(|&&c| c <= x).count()
+            };
+            for _ in 0..occasions / 2 {
+                let bits = rng.next_u64();
+                counts[locate(UNIT_24 * (bits >> 40) as f32)] += 1;
+                counts[locate(UNIT_24 * ((bits >> 8) & 0xFF_FFFF) as f32)] += 1;
+            }
+            if occasions % 2 == 1 {
+                counts[locate(unit_f32(rng))] += 1;
+            }
+            return;
+        }
         let buckets = 2 * (len + 1);
         // guide[j] = number of items whose cumulative weight is at most the start of bucket
         // j (= the first item passing it): item i counts from bucket ⌈cᵢ / step⌉ on. Built
@@ -206,6 +224,10 @@ impl Guide<'_> {
         i
     }
 }
+
+/// Up to this many draws, [`ChoiceSet::sample`] counts running sums instead of building a
+/// guide table.
+const FEW_OCCASIONS: u32 = 3;
 
 /// 2⁻²⁴: turns 24 random bits into a uniform in [0, 1).
 const UNIT_24: f32 = 1.0 / (1u32 << 24) as f32;

@@ -507,10 +507,12 @@ impl DayShared<'_> {
                 &mut scratch.policy,
                 &mut scratch.slate,
             );
-            let slates = &mut tally.slates;
-            slates.record_slate(self.world, request.region, &scratch.slate);
-            if sampled {
-                slates.record_sample(self.world, &request, &scratch.slate, &mut scratch.policy);
+            if self.scenario.measures.slates {
+                let slates = &mut tally.slates;
+                slates.record_slate(self.world, request.region, &scratch.slate);
+                if sampled {
+                    slates.record_sample(self.world, &request, &scratch.slate, &mut scratch.policy);
+                }
             }
             let position_w = utility.position as f32;
             for (k, t) in scratch.slate.iter().enumerate() {
