@@ -332,3 +332,119 @@ fn measures_switched_off_leave_their_columns_empty_and_the_rest_identical() {
         assert_eq!(read_bytes(&on, file), read_bytes(&off, file), "{file}");
     }
 }
+
+/// Sum of a numeric column of `table` over the rows whose `key` column equals `value`.
+fn column_sum(table: &Table, column: &str, key: &str, value: &str) -> f64 {
+    let keys = table.column(key);
+    table
+        .parsed::<f64>(column)
+        .iter()
+        .zip(keys)
+        .filter(|(_, k)| *k == value)
+        .map(|(x, _)| x)
+        .sum()
+}
+
+/// A population weight multiplies every reported count and nothing else: the same seed
+/// with `accounts_per_listener = 3` gives the same charts with three times the units, and
+/// three times the streams everywhere, while shares stay the same.
+#[test]
+fn a_population_weight_scales_reported_counts_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, three) = (tmp.path().join("one"), tmp.path().join("three"));
+    run_tiny(&one, &["--replicates", "1"]);
+    run_tiny(
+        &three,
+        &["--replicates", "1", "--set", "accounts_per_listener=3"],
+    );
+    for (file, counts) in [
+        (
+            "metrics.csv",
+            &["streams", "organised_streams", "no1_units"][..],
+        ),
+        (
+            "charts.csv",
+            &["units", "counted_streams", "organised_units"][..],
+        ),
+        ("tracks.csv", &["streams"][..]),
+    ] {
+        let (a, b) = (Table::read(&one, file), Table::read(&three, file));
+        assert_eq!(a.rows.len(), b.rows.len(), "{file}");
+        for name in &a.headers {
+            let (x, y) = (a.column(name), b.column(name));
+            if counts.contains(&name.as_str()) {
+                for (x, y) in x.iter().zip(&y) {
+                    if x.is_empty() {
+                        assert!(y.is_empty());
+                        continue;
+                    }
+                    let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+                    assert!(
+                        (y - 3.0 * x).abs() <= 1e-9 * y.abs().max(1.0),
+                        "{file} {name}"
+                    );
+                }
+            } else {
+                assert_eq!(x, y, "{file}: column {name} changes with the weight");
+            }
+        }
+    }
+}
+
+/// A weighted run matches an unweighted one in expectation: 5,000 simulated listeners
+/// standing for 4 accounts each report about the streams of 20,000 listeners standing for
+/// one each, region by region, and the same local share (over 4 replicate worlds).
+#[test]
+fn a_weighted_run_matches_an_unweighted_one_in_expectation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (small, big) = (tmp.path().join("small"), tmp.path().join("big"));
+    let common = [
+        "--replicates",
+        "4",
+        "--set",
+        "days=28",
+        "--set",
+        "burn_in_weeks=0",
+    ];
+    let mut weighted = common.to_vec();
+    weighted.extend([
+        "--set",
+        "listeners=5000",
+        "--set",
+        "accounts_per_listener=4",
+    ]);
+    let mut unweighted = common.to_vec();
+    unweighted.extend(["--set", "listeners=20000"]);
+    run_tiny(&small, &weighted);
+    run_tiny(&big, &unweighted);
+    let (a, b) = (
+        Table::read(&small, "metrics.csv"),
+        Table::read(&big, "metrics.csv"),
+    );
+    for region in tiny::REGIONS.iter().map(|r| r.0).chain(["all"]) {
+        let (x, y) = (
+            column_sum(&a, "streams", "region", region),
+            column_sum(&b, "streams", "region", region),
+        );
+        // Region sizes and activity (log-normal, σ = 1) are drawn per listener: the
+        // smallest region's total over 4 worlds has a standard deviation of about 2%
+        // (1,250 listeners), so 10% is more than four of them.
+        assert!((x / y - 1.0).abs() < 0.10, "{region}: {x} against {y}");
+        eprintln!("{region}: weighted/unweighted streams {:.4}", x / y);
+    }
+    let mean = |t: &Table, name: &str| {
+        let rows: Vec<f64> = t
+            .parsed::<f64>(name)
+            .into_iter()
+            .zip(t.column("region"))
+            .filter(|(_, r)| *r == "all")
+            .map(|(x, _)| x)
+            .collect();
+        rows.iter().sum::<f64>() / rows.len() as f64
+    };
+    let (x, y) = (
+        mean(&a, "local_share_streams"),
+        mean(&b, "local_share_streams"),
+    );
+    assert!((x - y).abs() < 0.04, "local share {x} against {y}");
+}

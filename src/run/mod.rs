@@ -63,6 +63,8 @@ pub fn run_one(
     let policy: &PolicySpec = &scenario.policies[policy_index];
     let run = replicate * scenario.policies.len() as u32 + policy_index as u32;
     let caps = caps_for(scenario);
+    // Reported counts are per real account: each simulated listener stands for `weight`.
+    let weight = u64::from(scenario.accounts_per_listener);
     let mut sim = Simulation::new(scenario, world, policy, replicate_key, &caps);
     let n_tracks = world.catalogue.len();
     let lead_artist: &[ArtistId] = &world.catalogue.tracks.artist;
@@ -135,6 +137,7 @@ pub fn run_one(
             replicate,
             policy: &policy.name,
             week,
+            weight,
             members: &members,
             member_accounts: &member_accounts,
         };
@@ -173,18 +176,18 @@ pub fn run_one(
                             rank: e.rank,
                             track: e.track.0,
                             artist: e.artist.0,
-                            units: e.units,
-                            counted_streams: e.counted_streams,
+                            units: e.units * weight as f64,
+                            counted_streams: e.counted_streams * weight,
                             on_acr: e.on_acr,
                             weeks_on_chart: e.weeks_on_chart,
                             local: world.catalogue.tracks.origin[e.track.index()].index() == r,
-                            organised_units: o,
+                            organised_units: o * weight as f64,
                             headline: k == headline_index,
                             title: organised.title(scenario, e.track.0).to_owned(),
                         }),
                 );
                 if k == headline_index {
-                    add_chart_columns(&mut row, &chart, r, world);
+                    add_chart_columns(&mut row, &chart, r, world, weight);
                     let units: f64 = chart.entries.iter().map(|e| e.units).sum();
                     let replayed: f64 = from_replay.iter().sum();
                     row.organised_share_chart = (units > 0.0).then(|| replayed / units);

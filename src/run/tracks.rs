@@ -50,9 +50,11 @@ pub struct TrackTotals {
 }
 
 impl TrackTotals {
-    /// The totals of a run from its streams per region and track (`streams[region][track]`)
-    /// over the tracks released by the end of the run.
+    /// The totals of a run from its simulated streams per region and track
+    /// (`streams[region][track]`) over the tracks released by the end of the run, reported
+    /// per real account (× `accounts_per_listener`).
     pub fn collect(scenario: &Scenario, world: &World, streams: &[Vec<u64>]) -> Self {
+        let weight = u64::from(scenario.accounts_per_listener);
         let tracks = &world.catalogue.tracks;
         let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
         let mut named = vec![UNNAMED; 0];
@@ -75,7 +77,7 @@ impl TrackTotals {
                     release_day: tracks.release_day[t],
                     appeal: tracks.appeal[t],
                     named: named.get(t).copied().unwrap_or(UNNAMED),
-                    streams: streams.iter().map(|s| s[t]).sum(),
+                    streams: streams.iter().map(|s| s[t]).sum::<u64>() * weight,
                 }
             })
             .collect();
@@ -86,7 +88,7 @@ impl TrackTotals {
                     .iter()
                     .enumerate()
                     .filter(|&(_, &n)| n > 0)
-                    .map(|(t, &n)| (t as u32, n))
+                    .map(|(t, &n)| (t as u32, n * weight))
                     .collect()
             })
             .collect();

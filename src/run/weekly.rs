@@ -36,6 +36,8 @@ pub struct RowKey<'a> {
     pub policy: &'a str,
     /// Week.
     pub week: u32,
+    /// Real accounts per simulated listener (reported counts are multiplied by it).
+    pub weight: u64,
     /// Fandom members by region at the end of the week.
     pub members: &'a [u64],
     /// Their accounts by region.
@@ -138,7 +140,7 @@ pub fn week_row(
         policy: key.policy.to_owned(),
         region: region_name.to_owned(),
         week: key.week,
-        streams: total,
+        streams: total * key.weight,
         hhi_tracks: hhi(streams),
         hhi_artists: hhi(&scratch.artists),
         gini_tracks: gini(streams),
@@ -165,8 +167,8 @@ pub fn week_row(
         chart_acr_share: None,
         organised_share_chart: None,
         organised_share_no1: None,
-        organised_streams: organised,
-        discarded_streams: discarded,
+        organised_streams: organised * key.weight,
+        discarded_streams: discarded * key.weight,
         member_streams_per_account: per_account(member_streams, member_accounts),
         other_streams_per_account: per_account(played - member_streams, others),
         local_share_recommendations: None,
@@ -178,8 +180,15 @@ pub fn week_row(
     }
 }
 
-/// Adds the headline chart's columns to a region's row.
-pub fn add_chart_columns(row: &mut WeekRow, chart: &Chart, region: usize, world: &World) {
+/// Adds the headline chart's columns to a region's row (`weight`: real accounts per
+/// simulated listener).
+pub fn add_chart_columns(
+    row: &mut WeekRow,
+    chart: &Chart,
+    region: usize,
+    world: &World,
+    weight: u64,
+) {
     let origin = &world.catalogue.tracks.origin;
     let is_local = |n: usize| {
         chart
@@ -192,5 +201,5 @@ pub fn add_chart_columns(row: &mut WeekRow, chart: &Chart, region: usize, world:
     row.local_share_top10 = any.then(|| local_entry_share(is_local(10)));
     row.local_share_top100 = any.then(|| local_entry_share(is_local(100)));
     row.no1_track = chart.number_one().map(|t| t.0);
-    row.no1_units = chart.entries.first().map(|e| e.units);
+    row.no1_units = chart.entries.first().map(|e| e.units * weight as f64);
 }

@@ -58,6 +58,9 @@ pub struct Scenario {
     pub listeners: u32,
     /// Weeks left out of run-level summaries (warm-up).
     pub burn_in_weeks: u32,
+    /// Real accounts each simulated listener stands for (its population weight): reported
+    /// streams and chart units are multiplied by it, per-account caps and shares are not.
+    pub accounts_per_listener: u32,
     /// Taste-space geometry.
     pub taste: TasteParams,
     /// Catalogue generation.

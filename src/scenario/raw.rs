@@ -36,6 +36,9 @@ pub struct RawScenario {
     /// Weeks left out of the run-level summary while libraries and charts fill up.
     #[serde(default = "default_burn_in_weeks")]
     pub burn_in_weeks: i64,
+    /// Real accounts each simulated listener stands for.
+    #[serde(default = "default_accounts_per_listener")]
+    pub accounts_per_listener: i64,
     /// Taste-space geometry.
     #[serde(default)]
     pub taste: TasteParams,
@@ -189,6 +192,9 @@ fn default_replicates() -> i64 {
 }
 fn default_burn_in_weeks() -> i64 {
     4
+}
+fn default_accounts_per_listener() -> i64 {
+    1
 }
 fn default_chart_rules() -> Vec<String> {
     vec!["raw".to_owned()]

@@ -18,6 +18,9 @@ const MAX_DAYS: i64 = 3_650;
 /// Listeners in a world: 30 million need about 18 GB with two threads (benches/MEMORY.md);
 /// the memory guard refuses what does not fit the machine at hand.
 const MAX_LISTENERS: i64 = 30_000_000;
+/// Most real accounts a simulated listener may stand for (1,000 × 30 million simulated
+/// listeners covers every streaming account in the world).
+const MAX_ACCOUNTS_PER_LISTENER: i64 = 1_000;
 /// Tracks over a run: 5 million need about 11 GB for one run of one policy.
 const MAX_TOTAL_TRACKS: u64 = 5_000_000;
 const MAX_REGIONS: usize = 255;
@@ -57,6 +60,13 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         raw.burn_in_weeks,
         0,
         i64::from(days / 7) - 1,
+    )?;
+
+    let accounts_per_listener = c.int_in(
+        "accounts_per_listener",
+        raw.accounts_per_listener,
+        1,
+        MAX_ACCOUNTS_PER_LISTENER,
     )?;
 
     check_taste(c, &raw)?;
@@ -114,6 +124,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         replicates,
         listeners,
         burn_in_weeks,
+        accounts_per_listener: accounts_per_listener as u32,
         taste: raw.taste,
         catalogue: raw.catalogue,
         listening: raw.listening,
