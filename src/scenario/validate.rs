@@ -124,7 +124,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         replicates,
         listeners,
         burn_in_weeks,
-        accounts_per_listener: accounts_per_listener as u32,
+        accounts_per_listener,
         taste: raw.taste,
         catalogue: raw.catalogue,
         listening: raw.listening,
