@@ -59,6 +59,15 @@ pub struct CatalogueParams {
     /// the same songs in several worlds. Off by default: each world draws its own.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub shared_across_worlds: bool,
+    /// Prior popularity β: initial libraries and new-release discovery draw a genre's
+    /// tracks with probability ∝ exp(β·appeal) (0: uniformly). See `world::Discovery`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub prior_popularity: f64,
+}
+
+/// Serde helper: leave a zero parameter out of the written scenario (its default).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for CatalogueParams {
@@ -72,6 +81,7 @@ impl Default for CatalogueParams {
             back_catalogue_max_age_days: 3_650,
             christmas_share: 0.01,
             shared_across_worlds: false,
+            prior_popularity: 0.0,
         }
     }
 }

@@ -18,9 +18,9 @@ const MAX_DAYS: i64 = 3_650;
 /// Listeners in a world: 30 million need about 18 GB with two threads (benches/MEMORY.md);
 /// the memory guard refuses what does not fit the machine at hand.
 const MAX_LISTENERS: i64 = 30_000_000;
-/// Most real accounts a simulated listener may stand for (1,000 × 30 million simulated
-/// listeners covers every streaming account in the world).
-const MAX_ACCOUNTS_PER_LISTENER: i64 = 1_000;
+/// Most real accounts a simulated listener may stand for (a thousand simulated listeners
+/// can then stand for a billion accounts, for quick looks at a large market).
+const MAX_ACCOUNTS_PER_LISTENER: i64 = 1_000_000;
 /// Tracks over a run: 5 million need about 11 GB for one run of one policy.
 const MAX_TOTAL_TRACKS: u64 = 5_000_000;
 const MAX_REGIONS: usize = 255;
@@ -172,6 +172,7 @@ fn check_catalogue(c: &Check, raw: &RawScenario) -> Result<()> {
     c.real_in("catalogue.independent_share", k.independent_share, 0.0, 1.0)?;
     c.real_in("catalogue.appeal_sd", k.appeal_sd, 0.0, 10.0)?;
     c.real_in("catalogue.christmas_share", k.christmas_share, 0.0, 1.0)?;
+    c.real_in("catalogue.prior_popularity", k.prior_popularity, 0.0, 10.0)?;
     c.uint_in(
         "catalogue.back_catalogue_max_age_days",
         k.back_catalogue_max_age_days,

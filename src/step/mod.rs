@@ -540,11 +540,12 @@ impl DayShared<'_> {
             }
         }
 
-        let home = &self.world.catalogue.by_genre[listeners.home_genre()[l].index()];
-        let (lo, hi) = self.new_release_ranges[listeners.home_genre()[l].index()];
+        let genre = listeners.home_genre()[l].index();
+        let home = &self.world.catalogue.by_genre[genre];
+        let (lo, hi) = self.new_release_ranges[genre];
         for _ in 0..listening.new_release_picks {
             if hi > lo {
-                let t = home[lo + fast_index(&mut rng, hi - lo)].0;
+                let t = home[self.world.discovery.pick(genre, lo, hi, &mut rng)].0;
                 if !library_view.contains(t) && !choices.contains(t) {
                     choices.push(t, Channel::NewRelease, common(t));
                 }

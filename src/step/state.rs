@@ -146,7 +146,8 @@ pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<L
                 last_active: -1,
                 profile: [0.0; TASTE_DIMS],
             };
-            let genre = &world.catalogue.by_genre[listeners.home_genre()[l].index()];
+            let home = listeners.home_genre()[l].index();
+            let genre = &world.catalogue.by_genre[home];
             let back = genre.partition_point(|t| tracks.release_day[t.index()] < 0);
             if back == 0 || start == 0 {
                 return state;
@@ -155,7 +156,11 @@ pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<L
             let taste = &listeners.taste()[l];
             let mut candidates: Vec<(f32, u32)> = (0..start * 3)
                 .map(|_| {
-                    let t = genre[rng.random_range(0..back)].0;
+                    let t = if world.discovery.is_uniform() {
+                        genre[rng.random_range(0..back)].0
+                    } else {
+                        genre[world.discovery.pick(home, 0, back, &mut rng)].0
+                    };
                     let gumbel = -(-rng.random::<f32>().max(f32::MIN_POSITIVE).ln()).ln();
                     let u = tracks.appeal[t as usize] - dist2(taste, &tracks.taste[t as usize]);
                     (u + gumbel, t)

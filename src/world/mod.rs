@@ -6,11 +6,13 @@
 //! **Layer.** Generated from a [`Scenario`] and the seed tree; imports nothing above them.
 
 mod catalogue;
+mod discovery;
 mod fans;
 mod listeners;
 mod taste;
 
 pub use catalogue::{Artists, Catalogue, Label, Tracks};
+pub use discovery::Discovery;
 pub use fans::{Fans, MAX_DEVOTION, MAX_FANDOMS, NO_FANDOM};
 pub use listeners::{Listeners, apportion};
 pub use taste::{TASTE_DIMS, Taste, dist2, unit_f32};
@@ -37,6 +39,8 @@ pub struct World {
     /// anything was played): the same for every policy on this world, so comparisons stay
     /// paired, and different across worlds, so no track gets the same head start in each.
     pub tie_break_seed: u64,
+    /// How listeners come across tracks outside recommendation and charts.
+    pub discovery: Discovery,
 }
 
 impl World {
@@ -61,6 +65,7 @@ impl World {
         let listeners_by_region = listeners.count_by_region(scenario.regions.len());
         let fans = Fans::generate(scenario, &listeners, key.child(4));
         let tie_break_seed = key.child(5).seed();
+        let discovery = Discovery::new(&catalogue, scenario.catalogue.prior_popularity);
         Self {
             genre_centres,
             catalogue,
@@ -68,6 +73,7 @@ impl World {
             listeners_by_region,
             fans,
             tie_break_seed,
+            discovery,
         }
     }
 }
