@@ -69,7 +69,8 @@ mod tests {
     fn catalogue(appeal: &[f32]) -> Catalogue {
         let mut scenario = crate::scenario::Scenario::default_scenario();
         scenario.listeners = 10;
-        let mut c = crate::world::World::generate(&scenario, crate::rng::SeedKey::root(1)).catalogue;
+        let mut c =
+            crate::world::World::generate(&scenario, crate::rng::SeedKey::root(1)).catalogue;
         c.tracks.appeal[..appeal.len()].copy_from_slice(appeal);
         c.by_genre = vec![(0..appeal.len() as u32).map(TrackId).collect()];
         c
@@ -106,7 +107,9 @@ mod tests {
         let d = Discovery::new(&c, 0.0);
         assert!(d.is_uniform());
         let mut rng = SimRng::seed_from_u64(4);
-        let ones = (0..10_000).filter(|_| d.pick(0, 0, 2, &mut rng) == 1).count();
+        let ones = (0..10_000)
+            .filter(|_| d.pick(0, 0, 2, &mut rng) == 1)
+            .count();
         assert!((ones as f64 / 10_000.0 - 0.5).abs() < 0.03, "{ones}");
     }
 }
