@@ -227,7 +227,7 @@ pub fn run_one(
         on_week();
     }
 
-    out.tracks = TrackTotals::collect(scenario, world, &track_streams);
+    out.tracks = TrackTotals::collect(scenario, world, &track_streams, |t| organised.slot(t));
 
     // Weeks at No. 1 so far, and run-level chart-run statistics.
     let rows_per_week = scenario.regions.len() + 1;
@@ -309,11 +309,15 @@ impl OrganisedUnits {
         }
     }
 
+    /// The named-release slot of a track, `None` for a generated one.
+    fn slot(&self, track: u32) -> Option<usize> {
+        self.slot_of.get(&track).copied()
+    }
+
     /// The title of a named track, `""` for a generated one.
     fn title<'s>(&self, scenario: &'s Scenario, track: u32) -> &'s str {
-        self.slot_of
-            .get(&track)
-            .map_or("", |&slot| scenario.releases[slot].title.as_str())
+        self.slot(track)
+            .map_or("", |slot| scenario.releases[slot].title.as_str())
     }
 
     /// Units of `entry` from organised replay under `rules` (cap index `cap`, region `r`).

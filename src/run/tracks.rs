@@ -52,18 +52,17 @@ pub struct TrackTotals {
 impl TrackTotals {
     /// The totals of a run from its simulated streams per region and track
     /// (`streams[region][track]`) over the tracks released by the end of the run, reported
-    /// per real account (× `accounts_per_listener`).
-    pub fn collect(scenario: &Scenario, world: &World, streams: &[Vec<u64>]) -> Self {
+    /// per real account (× `accounts_per_listener`); `named_slot` gives a track's named
+    /// release, if any.
+    pub fn collect(
+        scenario: &Scenario,
+        world: &World,
+        streams: &[Vec<u64>],
+        named_slot: impl Fn(u32) -> Option<usize>,
+    ) -> Self {
         let weight = u64::from(scenario.accounts_per_listener);
         let tracks = &world.catalogue.tracks;
         let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
-        let mut named = vec![UNNAMED; 0];
-        for (slot, t) in world.catalogue.named.iter().enumerate() {
-            if named.len() <= t.index() {
-                named.resize(t.index() + 1, UNNAMED);
-            }
-            named[t.index()] = slot as u32;
-        }
         let all = (0..released)
             .map(|t| {
                 let artist = tracks.artist[t];
@@ -76,7 +75,7 @@ impl TrackTotals {
                     christmas: tracks.christmas[t],
                     release_day: tracks.release_day[t],
                     appeal: tracks.appeal[t],
-                    named: named.get(t).copied().unwrap_or(UNNAMED),
+                    named: named_slot(t as u32).map_or(UNNAMED, |slot| slot as u32),
                     streams: streams.iter().map(|s| s[t]).sum::<u64>() * weight,
                 }
             })

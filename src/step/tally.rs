@@ -201,6 +201,15 @@ struct Replay {
     replays: u32,
 }
 
+impl Replay {
+    /// What the replays add to the account's counted streams under `cap`:
+    /// `min(ordinary + replays, cap) − min(ordinary, cap)`.
+    #[inline]
+    fn counted_under(&self, cap: u32) -> u32 {
+        (self.ordinary + self.replays).min(cap) - self.ordinary.min(cap)
+    }
+}
+
 /// How cells are split into buckets: `cell >> shift` is a cell's bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Buckets {
@@ -419,7 +428,7 @@ impl Tally {
                         let at = (r.cell - first) as usize * width;
                         let cell = &mut cells[at..at + width];
                         for (k, &cap) in caps.iter().enumerate() {
-                            let added = (r.ordinary + r.replays).min(cap) - r.ordinary.min(cap);
+                            let added = r.counted_under(cap);
                             cell[2 * k + usize::from(r.premium)] += added;
                         }
                         if cell[today] == 0 {
@@ -437,7 +446,7 @@ impl Tally {
         for log in logs.iter() {
             for r in &log.replays {
                 for (k, &cap) in self.caps.iter().enumerate() {
-                    let added = (r.ordinary + r.replays).min(cap) - r.ordinary.min(cap);
+                    let added = r.counted_under(cap);
                     let i = self
                         .organised
                         .index(r.slot as usize, r.region as usize, k, r.premium);
