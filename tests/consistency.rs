@@ -231,6 +231,75 @@ fn track_totals_add_up_to_the_weekly_streams() {
     );
 }
 
+/// A track's distinct listeners in a region bound its streams there and its counts under
+/// Melon's one stream per listener per day: over one week, each listener adds 1 to 7 days
+/// of counted streams. The `all` row adds up the regions (a listener lives in one).
+#[test]
+fn distinct_listeners_bound_the_one_a_day_counts_and_add_up_over_regions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_tiny(
+        &out,
+        &[
+            "--replicates",
+            "1",
+            "--set",
+            "days=7",
+            "--set",
+            "burn_in_weeks=0",
+        ],
+    );
+    let tracks = Table::read(&out, "tracks.csv");
+    let (run, region, track) = (
+        tracks.column("run"),
+        tracks.column("region"),
+        tracks.column("track"),
+    );
+    let (streams, listeners) = (
+        tracks.parsed::<u64>("streams"),
+        tracks.parsed::<u64>("listeners"),
+    );
+    let mut by_region: HashMap<(&str, &str, &str), u64> = HashMap::new();
+    let mut sum_of_regions: HashMap<(&str, &str), u64> = HashMap::new();
+    for i in 0..tracks.rows.len() {
+        assert_eq!(streams[i] > 0, listeners[i] > 0, "row {i}");
+        assert!(
+            listeners[i] <= streams[i],
+            "row {i}: more listeners than streams"
+        );
+        if region[i] != "all" {
+            by_region.insert((run[i], region[i], track[i]), listeners[i]);
+            *sum_of_regions.entry((run[i], track[i])).or_default() += listeners[i];
+        }
+    }
+    for i in (0..tracks.rows.len()).filter(|&i| region[i] == "all") {
+        let regions = sum_of_regions.get(&(run[i], track[i])).copied();
+        assert_eq!(listeners[i], regions.unwrap_or(0), "track {}", track[i]);
+    }
+
+    let charts = Table::read(&out, "charts.csv");
+    let (c_run, c_region, rules, c_track) = (
+        charts.column("run"),
+        charts.column("region"),
+        charts.column("rules"),
+        charts.column("track"),
+    );
+    let counted = charts.parsed::<u64>("counted_streams");
+    let mut checked = 0;
+    for i in (0..charts.rows.len()).filter(|&i| rules[i] == "melon") {
+        let l = by_region[&(c_run[i], c_region[i], c_track[i])];
+        assert!(
+            l <= counted[i] && counted[i] <= 7 * l,
+            "{} track {}: {l} listeners, {} counted streams",
+            c_region[i],
+            c_track[i],
+            counted[i]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} Melon chart entries");
+}
+
 #[test]
 fn summary_means_average_the_post_burn_in_weeks_of_each_replicate() {
     const BURN_IN_WEEKS: u32 = 2; // tests/data/tiny.toml
@@ -300,6 +369,8 @@ fn measures_switched_off_leave_their_columns_empty_and_the_rest_identical() {
             "measures.listener_entropy=false",
             "--set",
             "measures.slates=false",
+            "--set",
+            "measures.listeners_per_track=false",
         ],
     );
     let switched = [
@@ -328,8 +399,23 @@ fn measures_switched_off_leave_their_columns_empty_and_the_rest_identical() {
             assert_eq!(x, y, "column {c} ({name}) differs");
         }
     }
-    for file in ["charts.csv", "tracks.csv"] {
-        assert_eq!(read_bytes(&on, file), read_bytes(&off, file), "{file}");
+    assert_eq!(
+        read_bytes(&on, "charts.csv"),
+        read_bytes(&off, "charts.csv")
+    );
+    let (a, b) = (
+        Table::read(&on, "tracks.csv"),
+        Table::read(&off, "tracks.csv"),
+    );
+    assert_eq!(a.headers, b.headers);
+    for name in &a.headers {
+        let (x, y) = (a.column(name), b.column(name));
+        if name == "listeners" {
+            assert!(x.iter().all(|v| !v.is_empty()), "listeners counted when on");
+            assert!(y.iter().all(|v| v.is_empty()), "listeners empty when off");
+        } else {
+            assert_eq!(x, y, "tracks.csv column {name} differs");
+        }
     }
 }
 
@@ -366,7 +452,7 @@ fn a_population_weight_scales_reported_counts_exactly() {
             "charts.csv",
             &["units", "counted_streams", "organised_units"][..],
         ),
-        ("tracks.csv", &["streams"][..]),
+        ("tracks.csv", &["streams", "listeners"][..]),
     ] {
         let (a, b) = (Table::read(&one, file), Table::read(&three, file));
         assert_eq!(a.rows.len(), b.rows.len(), "{file}");

@@ -156,11 +156,19 @@ fn an_unwritable_out_is_refused_before_simulating() {
     let file = write_file(tmp.path(), "a-file", "x\n");
     let out = file.join("results");
     let started = Instant::now();
-    // Two million listeners for a year would simulate for many minutes.
+    // Two million listeners for a year would simulate for many minutes (and fit in
+    // memory without the distinct-listener sets).
     run_scenario(
         &tiny_path(),
         &out,
-        &["--set", "listeners=2000000", "--set", "days=364"],
+        &[
+            "--set",
+            "listeners=2000000",
+            "--set",
+            "days=364",
+            "--set",
+            "measures.listeners_per_track=false",
+        ],
     )
     .assert_user_error()
     .assert_stderr_mentions(&["cannot write results", &out.display().to_string()]);

@@ -49,9 +49,9 @@ use crate::chart::ChartCompiler;
 use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
 use crate::policy::scorers::style_grid::{CELL_WIDTH, MAX_CELLS, Slot};
 use crate::policy::{CollaborativeModel, PolicySpec, PopularityScope, Recommender, Scorer};
-use crate::run::{ChartRow, ChartRunStats, TrackLine, WeekRow, caps_for};
+use crate::run::{ChartRow, ChartRunStats, RegionTrack, TrackLine, WeekRow, caps_for};
 use crate::scenario::Scenario;
-use crate::step::{ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, TrackTerms};
+use crate::step::{ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms};
 use crate::world::{Label, TASTE_DIMS, Taste};
 
 /// Resident memory of the process besides scenario-sized data while simulating: code,
@@ -147,6 +147,8 @@ pub mod component {
     pub const WORLDS: &str = "worlds";
     /// Listener states and weekly genre counts of the live runs.
     pub const LISTENER_STATE: &str = "listener state";
+    /// Each live run's (listener, track) pairs for `tracks.csv`'s distinct listeners.
+    pub const HEARD: &str = "distinct-listener sets";
     /// Per-track market, tallies, charts and totals of the live runs.
     pub const TRACK_COUNTERS: &str = "track counters";
     /// Recommender state of the live runs.
@@ -171,6 +173,7 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
 
     // One run's state besides its recommender, and each policy's recommender.
     let listener_state = s.listeners * listener_bytes_per_run(scenario);
+    let heard = s.listeners * heard_bytes_per_listener(scenario);
     let track_counters = s.tracks * track_bytes_per_run(scenario)
         + chart_candidate_bytes(scenario)
         + played_bytes_per_run(scenario);
@@ -194,7 +197,7 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
     // live when a run's state outweighs its track rows, else with the last run alone.
     let (k, simulation) = (1..=live_runs)
         .map(|k| {
-            let states = k * (listener_state + track_counters)
+            let states = k * (listener_state + heard + track_counters)
                 + recommenders.iter().take(k as usize).sum::<u64>();
             (k, states + results - (k - 1) * track_rows_one)
         })
@@ -245,6 +248,16 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
                 component::LISTENER_STATE,
                 k * listener_state,
                 &["listeners", "--threads"],
+            ),
+            part(
+                component::HEARD,
+                k * heard,
+                &[
+                    "measures.listeners_per_track (switch it off)",
+                    "listeners",
+                    "days",
+                    "--threads",
+                ],
             ),
             part(
                 component::TRACK_COUNTERS,
@@ -360,7 +373,27 @@ fn world_bytes(scenario: &Scenario) -> u64 {
 
 /// Per listener in one live run: the state and the week's per-genre stream counts.
 fn listener_bytes_per_run(scenario: &Scenario) -> u64 {
-    bytes::<ListenerState>() + scenario.genres.len() as u64 * bytes::<u32>()
+    bytes::<ListenerState>() + bytes::<SlotsHeard>() + scenario.genres.len() as u64 * bytes::<u32>()
+}
+
+/// (Listener, track) pairs a listener adds to the distinct-listener sets in a week after
+/// the first, at most: measured on the default scenario, 3.5 a week under popularity, 5.7
+/// under content filtering and 9.3 under random slates.
+const HEARD_PER_WEEK: u64 = 10;
+
+/// One listener's share of the distinct-listener sets (`[measures] listeners_per_track`):
+/// the first week's streams of the starting library and two slates' worth of new tracks
+/// (about 15 pairs under popularity and 25 under random slates on the default), then
+/// [`HEARD_PER_WEEK`] new tracks a week, 8 bytes each, with the sets' growth room (half
+/// again, on average, as their storage doubles).
+fn heard_bytes_per_listener(scenario: &Scenario) -> u64 {
+    if !scenario.measures.listeners_per_track {
+        return 0;
+    }
+    let listening = &scenario.listening;
+    let first_week = u64::from(listening.library_size / 2 + 2 * listening.slate_size);
+    let pairs = first_week + HEARD_PER_WEEK * u64::from(scenario.weeks()).saturating_sub(1);
+    pairs * bytes::<u64>() * 3 / 2
 }
 
 /// Chunk tallies of one run (each a dense copy of the per-track counters).
@@ -653,7 +686,7 @@ fn track_rows_per_run(scenario: &Scenario) -> u64 {
     let streamed: f64 = (0..scenario.regions.len())
         .map(|r| distinct_tracks(tracks, region_streams(scenario, r, days)))
         .sum();
-    (tracks * bytes::<TrackLine>() as f64 + streamed * bytes::<(u32, u64)>() as f64) as u64
+    (tracks * bytes::<TrackLine>() as f64 + streamed * bytes::<RegionTrack>() as f64) as u64
 }
 
 /// Bytes of one B-tree map entry (key and value, in nodes of 11 about two-thirds full).
@@ -741,14 +774,30 @@ mod tests {
             two.bytes_of(component::LISTENER_STATE),
         );
         assert_eq!(b, 2 * a);
-        // 2 live runs × 1M × (ListenerState + 10 genre counts)
-        assert_eq!(a, 2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 40));
+        // 2 live runs × 1M × (ListenerState + slot bits + 10 genre counts)
+        assert_eq!(
+            a,
+            2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 2 + 40)
+        );
+        // Heard pairs: 52 weeks, library 10 and slate 10 by default, so 5 + 20 pairs in the
+        // first week and 10 in each of the other 51, 8 bytes each with half again of room.
+        let heard = (5 + 20 + 10 * 51) * 8 * 3 / 2;
+        assert_eq!(one.bytes_of(component::HEARD), 2 * 1_000_000 * heard);
+        let mut off = scenario(1_000_000, 3_000, 1);
+        off.measures.listeners_per_track = false;
+        let off = estimate_peak_bytes(&off, 2);
+        assert_eq!(off.bytes_of(component::HEARD), 0);
+        assert_eq!(one.peak_bytes - off.peak_bytes, 2 * 1_000_000 * heard);
         let ratio = two.peak_bytes as f64 / one.peak_bytes as f64;
         assert!((1.8..2.0).contains(&ratio), "{ratio}");
-        assert_eq!(one.largest().component, component::LISTENER_STATE);
-        assert_eq!(one.driving_keys()[0], "listeners");
+        assert_eq!(off.largest().component, component::LISTENER_STATE);
+        assert_eq!(off.driving_keys()[0], "listeners");
+        assert_eq!(one.largest().component, component::HEARD);
+        assert_eq!(
+            one.driving_keys()[0],
+            "measures.listeners_per_track (switch it off)"
+        );
     }
-
     #[test]
     fn each_thread_holds_a_live_run_up_to_the_number_of_runs() {
         let s = scenario(1_000_000, 3_000, 1); // 3 runs

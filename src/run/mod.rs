@@ -13,7 +13,7 @@ mod tracks;
 mod weekly;
 
 pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
-pub use tracks::{TrackLine, TrackTotals};
+pub use tracks::{RegionTrack, TrackLine, TrackTotals};
 
 use crate::chart::{ChartCompiler, ChartEntry, RuleSet};
 use crate::ids::ArtistId;
@@ -21,7 +21,7 @@ use crate::metrics::{distinct_no1s, no1_records, weeks_at_no1_so_far};
 use crate::policy::PolicySpec;
 use crate::rng::SeedKey;
 use crate::scenario::{Scenario, Switch};
-use crate::step::{Caps, Simulation, Tally};
+use crate::step::{Caps, Simulation, Tally, listeners_by_track};
 use crate::world::World;
 use recommendations::{Recommended, add_recommendation_columns, consumption_overlap};
 use weekly::{RowKey, WeekScratch, add_chart_columns, individual_entropies, week_row};
@@ -227,7 +227,19 @@ pub fn run_one(
         on_week();
     }
 
-    out.tracks = TrackTotals::collect(scenario, world, &track_streams, |t| organised.slot(t));
+    let listeners = scenario.measures.listeners_per_track.then(|| {
+        let region = world.listeners.region();
+        listeners_by_track(
+            sim.heard(),
+            |l| region[l].index(),
+            scenario.regions.len(),
+            n_tracks,
+        )
+    });
+    drop(sim);
+    out.tracks = TrackTotals::collect(scenario, world, &track_streams, listeners.as_deref(), |t| {
+        organised.slot(t)
+    });
 
     // Weeks at No. 1 so far, and run-level chart-run statistics.
     let rows_per_week = scenario.regions.len() + 1;

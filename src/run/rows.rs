@@ -232,6 +232,10 @@ pub struct TrackRow {
     pub appeal: f32,
     /// Streams over all simulated weeks (uncapped).
     pub streams: u64,
+    /// Distinct listeners who streamed it over the run, per real account (simulated
+    /// listeners × `accounts_per_listener`); empty with `[measures] listeners_per_track`
+    /// off.
+    pub listeners: Option<u64>,
     /// Title of a named release; empty for generated tracks.
     pub title: String,
 }

@@ -36,6 +36,20 @@ pub struct TrackLine {
     named: u32,
     /// Uncapped streams over the run, all regions.
     pub streams: u64,
+    /// Distinct simulated listeners who streamed it, all regions (0 when not measured).
+    pub listeners: u32,
+}
+
+/// One track streamed in one region: its line in [`TrackTotals::all`], its streams and
+/// its distinct simulated listeners there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RegionTrack {
+    /// Index into [`TrackTotals::all`] (the track id).
+    pub line: u32,
+    /// Uncapped streams in the region, per real account.
+    pub streams: u64,
+    /// Distinct simulated listeners in the region (0 when not measured).
+    pub listeners: u32,
 }
 
 /// Streams by track of one run: every released track once, and each region's streamed
@@ -44,22 +58,25 @@ pub struct TrackLine {
 pub struct TrackTotals {
     /// Every track released by the end of the run, in track order.
     pub all: Vec<TrackLine>,
-    /// Per region (scenario order): `(index into all, streams)` of each track streamed
-    /// there, in track order.
-    pub by_region: Vec<Vec<(u32, u64)>>,
+    /// Per region (scenario order): each track streamed there, in track order.
+    pub by_region: Vec<Vec<RegionTrack>>,
+    /// Whether distinct listeners were counted (`[measures] listeners_per_track`).
+    pub listeners_measured: bool,
 }
 
 impl TrackTotals {
     /// The totals of a run from its simulated streams per region and track
     /// (`streams[region][track]`) over the tracks released by the end of the run, reported
-    /// per real account (× `accounts_per_listener`); `named_slot` gives a track's named
-    /// release, if any.
+    /// per real account (× `accounts_per_listener`), with its distinct simulated listeners
+    /// per region and track if counted; `named_slot` gives a track's named release, if any.
     pub fn collect(
         scenario: &Scenario,
         world: &World,
         streams: &[Vec<u64>],
+        listeners: Option<&[Vec<u32>]>,
         named_slot: impl Fn(u32) -> Option<usize>,
     ) -> Self {
+        let listeners_of = |r: usize, t: usize| listeners.map_or(0, |l| l[r][t]);
         let weight = u64::from(scenario.accounts_per_listener);
         let tracks = &world.catalogue.tracks;
         let released = world.catalogue.released(scenario.weeks() as i32 * 7 - 1);
@@ -77,21 +94,31 @@ impl TrackTotals {
                     appeal: tracks.appeal[t],
                     named: named_slot(t as u32).map_or(UNNAMED, |slot| slot as u32),
                     streams: streams.iter().map(|s| s[t]).sum::<u64>() * weight,
+                    listeners: (0..streams.len()).map(|r| listeners_of(r, t)).sum(),
                 }
             })
             .collect();
         let by_region = streams
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(r, s)| {
                 s[..released]
                     .iter()
                     .enumerate()
                     .filter(|&(_, &n)| n > 0)
-                    .map(|(t, &n)| (t as u32, n * weight))
+                    .map(|(t, &n)| RegionTrack {
+                        line: t as u32,
+                        streams: n * weight,
+                        listeners: listeners_of(r, t),
+                    })
                     .collect()
             })
             .collect();
-        Self { all, by_region }
+        Self {
+            all,
+            by_region,
+            listeners_measured: listeners.is_some(),
+        }
     }
 
     /// Streams of every released track in `region` (`None`: all regions), in track order.
@@ -100,8 +127,8 @@ impl TrackTotals {
             None => self.all.iter().map(|t| t.streams).collect(),
             Some(r) => {
                 let mut out = vec![0; self.all.len()];
-                for &(t, n) in &self.by_region[r] {
-                    out[t as usize] = n;
+                for t in &self.by_region[r] {
+                    out[t.line as usize] = t.streams;
                 }
                 out
             }
@@ -122,14 +149,25 @@ impl TrackTotals {
             .iter()
             .enumerate()
             .flat_map(move |(r, list)| {
-                list.iter().map(move |&(t, n)| {
-                    (scenario.regions[r].name.as_str(), &self.all[t as usize], n)
+                list.iter().map(move |t| {
+                    let line = &self.all[t.line as usize];
+                    (
+                        scenario.regions[r].name.as_str(),
+                        line,
+                        t.streams,
+                        t.listeners,
+                    )
                 })
             });
-        let all = self.all.iter().map(|line| ("all", line, line.streams));
+        let all = self
+            .all
+            .iter()
+            .map(|line| ("all", line, line.streams, line.listeners));
+        let weight = u64::from(scenario.accounts_per_listener);
+        let measured = self.listeners_measured;
         regions
             .chain(all)
-            .map(move |(region, line, streams)| TrackRow {
+            .map(move |(region, line, streams, listeners)| TrackRow {
                 run,
                 replicate,
                 policy: scenario.policies[policy].name.clone(),
@@ -143,6 +181,7 @@ impl TrackTotals {
                 christmas: line.christmas,
                 appeal: line.appeal,
                 streams,
+                listeners: measured.then(|| u64::from(listeners) * weight),
                 title: match line.named {
                     UNNAMED => String::new(),
                     slot => scenario.releases[slot as usize].title.clone(),

@@ -236,6 +236,8 @@ pub struct Measures {
     /// The slate columns (`local_share_recommendations`, `slate_miscalibration`,
     /// `slate_diversity`, `catalogue_recommended_share`): what every slate showed.
     pub slates: bool,
+    /// `tracks.csv`'s `listeners`: each listener's streamed tracks, kept for the run.
+    pub listeners_per_track: bool,
 }
 
 impl Default for Measures {
@@ -244,6 +246,7 @@ impl Default for Measures {
             consumption_overlap: true,
             listener_entropy: true,
             slates: true,
+            listeners_per_track: true,
         }
     }
 }

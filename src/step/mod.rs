@@ -17,6 +17,7 @@
 
 mod choice;
 mod fandom;
+mod heard;
 mod market;
 mod state;
 mod tally;
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 pub use crate::policy::{ListenerState, TrackTerms};
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
+pub use heard::{HeardLog, SlotsHeard, listeners_by_track};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
 pub use state::{Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states};
 pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, DayLog, OrganisedCounts, Tally};
@@ -51,6 +53,10 @@ pub struct Simulation<'a> {
     recommender: Recommender,
     market: Market,
     states: Vec<ListenerState>,
+    /// Each listener's library slots already logged as streamed.
+    slots_heard: Vec<SlotsHeard>,
+    /// Each chunk's streamed (listener, track) pairs (empty with `listeners_per_track` off).
+    heard: Vec<HeardLog>,
     week_genres: Vec<u32>,
     chunk_size: usize,
     logs: Vec<DayLog>,
@@ -101,6 +107,8 @@ impl<'a> Simulation<'a> {
                 world,
                 replicate_key.purpose(Purpose::World).child(3),
             ),
+            slots_heard: vec![SlotsHeard::default(); n_listeners],
+            heard: vec![HeardLog::default(); n_chunks],
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
             logs: (0..n_chunks)
@@ -141,6 +149,7 @@ impl<'a> Simulation<'a> {
     /// with [`Simulation::week_tally`].
     pub fn close_week(&mut self) {
         self.week.absorb_week(&mut self.logs);
+        self.heard.par_iter_mut().for_each(HeardLog::close_week);
     }
 
     /// Counters of the last closed chart week.
@@ -156,6 +165,12 @@ impl<'a> Simulation<'a> {
     /// Listener states (libraries and profiles).
     pub fn states(&self) -> &[ListenerState] {
         &self.states
+    }
+
+    /// The chunks' (listener, track) pairs streamed in closed weeks (empty with
+    /// `listeners_per_track` off).
+    pub fn heard(&self) -> &[HeardLog] {
+        &self.heard
     }
 
     /// Makes `chart` (tracks in rank order) the region's published chart: browsing
@@ -236,28 +251,32 @@ impl<'a> Simulation<'a> {
         let chunk_size = self.chunk_size;
         self.states
             .par_chunks_mut(chunk_size)
+            .zip(self.slots_heard.par_chunks_mut(chunk_size))
             .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
-            .zip(self.logs.par_iter_mut())
+            .zip(self.logs.par_iter_mut().zip(self.heard.par_iter_mut()))
             .enumerate()
-            .for_each(|(chunk, ((states, week_genres), tally))| {
-                let mut scratch = Scratch {
-                    choices: ChoiceSet::default(),
-                    counts: [0; MAX_CHOICES + 1],
-                    slate: Vec::new(),
-                    per_account: Vec::new(),
-                    policy: SlateScratch::default(),
-                };
-                for (i, state) in states.iter_mut().enumerate() {
-                    let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
-                    shared.listener_day(
-                        chunk * chunk_size + i,
-                        state,
-                        genres_of,
-                        tally,
-                        &mut scratch,
-                    );
-                }
-            });
+            .for_each(
+                |(chunk, (((states, slots_heard), week_genres), (tally, heard)))| {
+                    let mut scratch = Scratch {
+                        choices: ChoiceSet::default(),
+                        counts: [0; MAX_CHOICES + 1],
+                        slate: Vec::new(),
+                        per_account: Vec::new(),
+                        policy: SlateScratch::default(),
+                    };
+                    for (i, (state, slots)) in states.iter_mut().zip(slots_heard).enumerate() {
+                        let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
+                        shared.listener_day(
+                            chunk * chunk_size + i,
+                            state,
+                            (slots, heard),
+                            genres_of,
+                            tally,
+                            &mut scratch,
+                        );
+                    }
+                },
+            );
 
         let played = self.week.absorb_day(&mut self.logs);
         self.market.record_day(day, played);
@@ -341,6 +360,7 @@ impl DayShared<'_> {
         region: usize,
         premium: bool,
         terms: &[TrackTerms],
+        mut heard: Option<(u32, &mut HeardLog)>,
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -355,6 +375,9 @@ impl DayShared<'_> {
                 if flagged {
                     tally.channels.discarded[region] += u64::from(n);
                     return;
+                }
+                if let Some((listener, log)) = heard.as_mut() {
+                    log.play(*listener, t);
                 }
                 // The member's ordinary plays are on their first account.
                 let ordinary = if account == 0 {
@@ -438,6 +461,7 @@ impl DayShared<'_> {
         &self,
         l: usize,
         state: &mut ListenerState,
+        (slots_heard, heard): (&mut SlotsHeard, &mut HeardLog),
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -605,6 +629,7 @@ impl DayShared<'_> {
         // Library items were pushed first, in slot order, so item i < library_len is
         // library slot i; replays are recorded before any save can evict a slot.
         let library_len = state.library().len();
+        let count_listeners = self.scenario.measures.listeners_per_track;
         // Indices of the items played today, gathered without branches (about half the
         // items are not played, so testing each one would mispredict constantly).
         let mut played = [0u8; MAX_CHOICES];
@@ -623,10 +648,23 @@ impl DayShared<'_> {
             tally.add_plays(region, premium, t as usize, c);
             week_genres[term.genre as usize] += c;
             state.observe(&term.taste, self.tables.profile_weight(c));
-            if i < library_len {
+            let saved = if i < library_len {
                 state.replay(i, c);
+                None
             } else if unit_f32(&mut rng) < self.tables.save_probability(c) {
-                state.save(t, c, capacity);
+                state.save(t, c, capacity)
+            } else {
+                None
+            };
+            if count_listeners {
+                if i < library_len {
+                    slots_heard.library_play(heard, l as u32, i, t);
+                } else {
+                    heard.play(l as u32, t);
+                    if let Some(slot) = saved {
+                        slots_heard.saved(slot);
+                    }
+                }
             }
         }
 
@@ -641,6 +679,7 @@ impl DayShared<'_> {
                 region,
                 premium,
                 terms,
+                count_listeners.then_some((l as u32, heard)),
                 week_genres,
                 tally,
                 scratch,

@@ -39,14 +39,14 @@ impl ListenerState {
     }
 
     /// Saves a track to the library, replacing the least recently played one (lowest
-    /// satiation) when full.
-    pub fn save(&mut self, track: u32, plays: u32, capacity: usize) {
+    /// satiation) when full; returns the slot it went to (none with no library).
+    pub fn save(&mut self, track: u32, plays: u32, capacity: usize) -> Option<usize> {
         let len = self.library_len as usize;
         let slot = if len < capacity {
             self.library_len += 1;
             len
         } else if capacity == 0 {
-            return;
+            return None;
         } else {
             (0..len)
                 .min_by(|&a, &b| self.satiation[a].total_cmp(&self.satiation[b]))
@@ -55,6 +55,7 @@ impl ListenerState {
         self.library[slot] = track;
         self.familiarity[slot] = plays as f32;
         self.satiation[slot] = plays as f32;
+        Some(slot)
     }
 
     /// Moves the style profile a fraction `w` of the way towards a streamed track's
