@@ -798,6 +798,7 @@ mod tests {
             "measures.listeners_per_track (switch it off)"
         );
     }
+
     #[test]
     fn each_thread_holds_a_live_run_up_to_the_number_of_runs() {
         let s = scenario(1_000_000, 3_000, 1); // 3 runs

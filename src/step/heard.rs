@@ -8,9 +8,9 @@
 //! listener in a year), not with the catalogue. `[measures] listeners_per_track = false`
 //! turns it off for national-size runs.
 //!
-//! **Why it is cheap in the hot loop.** A play only appends to the chunk's log of the
-//! week; the log is sorted, deduplicated and merged into the set once a week, in one
-//! sequential pass per chunk. Most plays are replays of library tracks: a bit per library
+//! **Why it is cheap in the hot loop.** A play only goes into the chunk's log of the week
+//! (in order among the listener's few plays of the day); the log is sorted, deduplicated
+//! and merged into the set once a week, in one sequential pass per chunk. Most plays are replays of library tracks: a bit per library
 //! slot ([`SlotsHeard`]) says whether the slot's track has been logged, so a replay costs
 //! one bit test. A track saved to the library was just streamed, so its slot's bit is set.
 //! The starting library's tracks were heard before the run; they count once they are

@@ -648,22 +648,20 @@ impl DayShared<'_> {
             tally.add_plays(region, premium, t as usize, c);
             week_genres[term.genre as usize] += c;
             state.observe(&term.taste, self.tables.profile_weight(c));
-            let saved = if i < library_len {
+            if i < library_len {
                 state.replay(i, c);
-                None
-            } else if unit_f32(&mut rng) < self.tables.save_probability(c) {
-                state.save(t, c, capacity)
-            } else {
-                None
-            };
-            if count_listeners {
-                if i < library_len {
+                if count_listeners {
                     slots_heard.library_play(heard, l as u32, i, t);
-                } else {
+                }
+            } else {
+                if count_listeners {
                     heard.play(l as u32, t);
-                    if let Some(slot) = saved {
-                        slots_heard.saved(slot);
-                    }
+                }
+                if unit_f32(&mut rng) < self.tables.save_probability(c)
+                    && let Some(slot) = state.save(t, c, capacity)
+                    && count_listeners
+                {
+                    slots_heard.saved(slot);
                 }
             }
         }
