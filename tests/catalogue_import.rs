@@ -4,7 +4,7 @@ mod common;
 
 use chartsim::scenario::{Override, ScenarioText};
 use common::{
-    assert_same_tables, chartsim, manifest, read_bytes, run_scenario, tiny_with, write_file,
+    Table, assert_same_tables, chartsim, manifest, read_bytes, run_scenario, tiny_with, write_file,
 };
 
 /// Three tracks by two artists in the tiny scenario's genres.
@@ -97,4 +97,48 @@ fn the_shipped_example_catalogue_loads_into_the_default_world() {
     assert_eq!(scenario.releases.len(), 15);
     assert_eq!(scenario.artists.len(), 10);
     assert!(scenario.releases.iter().any(|r| r.christmas));
+}
+
+#[test]
+fn a_wholly_imported_catalogue_runs_without_generated_tracks() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(tmp.path(), "tracks.csv", CSV);
+    let text = tiny_with(
+        "[catalogue]\nback_catalogue_tracks = 600\nnew_tracks_per_week = 20\n",
+        "[catalogue]\nfrom = \"tracks.csv\"\nback_catalogue_tracks = 0\nnew_tracks_per_week = 0\n",
+    );
+    let scenario = write_file(tmp.path(), "imported-only.toml", &text);
+    chartsim(["check", scenario.to_str().unwrap()]).assert_success();
+    let out = tmp.path().join("out");
+    run_scenario(&scenario, &out, &[]).assert_success();
+
+    // Every track of the run is one of the file's three, and each appears once in `all`.
+    let tracks = Table::read(&out, "tracks.csv");
+    let region = tracks.col("region");
+    let title = tracks.col("title");
+    let mut all: Vec<&str> = tracks
+        .rows
+        .iter()
+        .filter(|r| &r[region] == "all")
+        .map(|r| &r[title])
+        .collect();
+    all.sort_unstable();
+    let replicates_times_policies = all.len() / 3;
+    assert!(replicates_times_policies >= 1, "{all:?}");
+    for chunk in all.chunks(replicates_times_policies) {
+        assert!(chunk.iter().all(|t| *t == chunk[0]), "{all:?}");
+    }
+    let mut titles: Vec<&str> = all.clone();
+    titles.dedup();
+    assert_eq!(titles, ["Neon Bloom", "Northern Line", "Tidewater"]);
+    // Listeners hear them: the released tracks carry streams.
+    let streams: f64 = tracks.parsed::<f64>("streams").iter().sum();
+    assert!(streams > 0.0, "no streams of an imported-only catalogue");
+
+    // Nothing at all is still refused, naming the keys.
+    let empty = text.replace("from = \"tracks.csv\"\n", "");
+    let scenario = write_file(tmp.path(), "empty.toml", &empty);
+    chartsim(["check", scenario.to_str().unwrap()])
+        .assert_user_error()
+        .assert_stderr_mentions(&["catalogue", "got 0"]);
 }

@@ -67,7 +67,13 @@ impl Catalogue {
         let mut rng = key.rng();
         let p = &scenario.catalogue;
         let n_tracks = scenario.total_tracks() as usize;
-        let n_artists = ((n_tracks as f64 / p.tracks_per_artist).round() as usize).max(1);
+        // At least one artist per generated track set; none when the whole catalogue is
+        // imported, so no trackless artist enters the artist-level measures.
+        let n_artists = if n_tracks == 0 {
+            0
+        } else {
+            ((n_tracks as f64 / p.tracks_per_artist).round() as usize).max(1)
+        };
 
         let genre_cdf = cumulative(scenario.genres.iter().map(|g| g.catalogue_share));
         let region_cdf = cumulative(scenario.regions.iter().map(|r| r.artist_share));
