@@ -182,6 +182,7 @@ fn slates(c: &mut Criterion) {
                             region: s.world.listeners.region()[l * 29],
                             profile: &state.profile,
                             library: LibraryView::new(state.library()),
+                            history: &state.history(),
                             familiarity: &state.familiarity[..state.library().len()],
                         };
                         recommender.fill_slate(

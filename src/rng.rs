@@ -47,6 +47,10 @@ pub enum Purpose {
     Recommender = 3,
     /// A fandom member's organised replay on one day, keyed by day and listener.
     Fandom = 4,
+    /// The library tracks a listener considers on one day, keyed by day and listener (a
+    /// stream of its own, so the listening stream stays aligned across policies whose
+    /// libraries differ in size).
+    LibraryPicks = 5,
 }
 
 /// A node of the seed tree: derive children with [`SeedKey::child`], then make a generator.

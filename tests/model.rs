@@ -469,3 +469,36 @@ fn prior_popularity_leaves_more_of_the_catalogue_unheard() {
     eprintln!("stream-weighted appeal: uniform {pa:.3}, prior {pb:.3}");
     assert!(pb > pa, "streams go to more appealing tracks: {pa} → {pb}");
 }
+
+/// Check: a listener's repertoire. Real listeners keep hundreds of tracks in libraries and
+/// playlists and rotate through them; a larger library (each day's rotation drawn from it,
+/// `library_picks`) spreads each listener's replays over more tracks and artists, so
+/// listening concentrates less on the head: artist HHI and the top-10 share fall and the
+/// effective number of tracks rises.
+#[test]
+fn larger_libraries_spread_listening_over_more_artists() {
+    let control = small(1_212, vec![popularity()]);
+    let mut treated = control.clone();
+    treated.listening.library_size = 48; // default 10, all considered every day
+    treated.listening.library_picks = 16; // a day's rotation: 16 of the 48
+    let (b_c, b_t) = (run(&control), run(&treated));
+    for (metric, up) in [
+        ("hhi_artists", false),
+        ("top10_share", false),
+        ("effective_tracks", true),
+    ] {
+        let (a, b, d) = paired((&control, &b_c), (&treated, &b_t), "all", metric);
+        show("library 10 -> 48 (popularity)", "all", metric, &a, &b, &d);
+        if up {
+            assert!(
+                d.ci_low > 0.0,
+                "{metric}: expected a larger library to raise it"
+            );
+        } else {
+            assert!(
+                d.ci_high < 0.0,
+                "{metric}: expected a larger library to lower it"
+            );
+        }
+    }
+}

@@ -119,6 +119,7 @@ fn in_community_share(model: CollaborativeModel) -> f64 {
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(&library),
+            history: &library,
             familiarity: &[],
         };
         let mut slate_rng = SimRng::seed_from_u64(u64::from(q));
@@ -222,6 +223,7 @@ fn content_slates_are_the_nearest_tracks_outside_the_library() {
             region: RegionId(0),
             profile: &profile,
             library: LibraryView::new(&library),
+            history: &library,
             familiarity: &[],
         };
         let mut rng = SimRng::seed_from_u64(0);
@@ -685,6 +687,7 @@ fn popularity_breaks_first_day_ties_per_world_not_by_track_id() {
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(&[]),
+            history: &[],
             familiarity: &[],
         };
         let (mut scratch, mut slate) = (SlateScratch::default(), Vec::new());
@@ -745,6 +748,7 @@ fn popularity_with_random_slots_keeps_the_top_and_draws_the_rest_uniformly() {
         region: RegionId(0),
         profile: &[0.0; 4],
         library: LibraryView::new(&library),
+        history: &library,
         familiarity: &[1.0],
     };
     let slate_of = |r: &chartsim::policy::Recommender, seed: u64| {

@@ -41,7 +41,7 @@ GRID = [
     ("utility.taste", [1.0, 2.0, 4.0, 6.0], 4.0),
     ("catalogue.prior_popularity", [1.0, 2.0, 3.0, 4.0], 3.0),
     ("utility.outside", [-0.5, -1.0, -1.5, -2.0], -0.5),
-    ("listening.library_size", [10, 16], 16),
+    ("listening.library_size", [10, 16, 32, 64], 16),
     ("utility.social", [0.0, 0.35, 0.7], 0.35),
 ]
 
@@ -94,8 +94,15 @@ def main():
     ap.add_argument("--passes", type=int, default=1)
     ap.add_argument("--keys", default=None,
                     help="comma-separated keys to search (default: all but the scorer)")
+    ap.add_argument("--start", action="append", default=[], metavar="KEY=VALUE",
+                    help="start a key from VALUE instead of its GRID start (repeatable)")
     args = ap.parse_args()
     best = {k: start for k, _, start in GRID}
+    for item in args.start:
+        key, _, value = item.partition("=")
+        if key not in best:
+            ap.error(f"--start {item}: {key} is not a searched key")
+        best[key] = type(best[key])(value) if not isinstance(best[key], str) else value
     seen = {}
     with tempfile.TemporaryDirectory() as work:
         def score(keys):

@@ -37,6 +37,61 @@ impl ListenerState {
     pub fn slot_of(&self, track: u32) -> Option<usize> {
         self.library().iter().position(|&t| t == track)
     }
+
+    /// The listening history a recommender learns from and scores with: the whole library
+    /// when it holds at most [`HISTORY_TRACKS`] tracks, otherwise the [`HISTORY_TRACKS`]
+    /// with the highest familiarity (the most played lately; ties to the lower slot), in
+    /// slot order.
+    pub fn history(&self) -> History {
+        let len = self.library().len();
+        let mut history = History {
+            tracks: [0; HISTORY_TRACKS],
+            len: len.min(HISTORY_TRACKS) as u8,
+        };
+        if len <= HISTORY_TRACKS {
+            history.tracks[..len].copy_from_slice(self.library());
+            return history;
+        }
+        let mut slots: [u8; MAX_LIBRARY_SLOTS] = std::array::from_fn(|k| k as u8);
+        let by_familiarity = |a: &u8, b: &u8| {
+            let (a, b) = (usize::from(*a), usize::from(*b));
+            self.familiarity[b]
+                .total_cmp(&self.familiarity[a])
+                .then(a.cmp(&b))
+        };
+        slots[..len].select_nth_unstable_by(HISTORY_TRACKS - 1, by_familiarity);
+        let top = &mut slots[..HISTORY_TRACKS];
+        top.sort_unstable();
+        for (out, &k) in history.tracks.iter_mut().zip(top.iter()) {
+            *out = self.library[usize::from(k)];
+        }
+        history
+    }
+}
+
+/// Most library tracks a recommender learns from per listener: recommendation services
+/// weight what a listener plays now, not everything they ever saved, and it keeps a
+/// slate's cost independent of the library's size.
+pub const HISTORY_TRACKS: usize = 16;
+
+/// A listener's listening history as a recommender sees it ([`ListenerState::history`]).
+#[derive(Clone, Copy, Debug)]
+pub struct History {
+    tracks: [u32; HISTORY_TRACKS],
+    len: u8,
+}
+
+impl std::ops::Deref for History {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.tracks[..usize::from(self.len)]
+    }
+}
+
+impl AsRef<[u32]> for History {
+    fn as_ref(&self) -> &[u32] {
+        self
+    }
 }
 
 /// Day-shared utility terms of one track in one region, packed with the track's taste

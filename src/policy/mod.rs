@@ -47,7 +47,7 @@ use crate::ids::{ListenerId, RegionId, TrackId};
 use crate::rng::SimRng;
 use crate::world::{Taste, World};
 use curation::RuleDay;
-pub use listener::{ListenerState, TrackTerms};
+pub use listener::{HISTORY_TRACKS, History, ListenerState, TrackTerms};
 use scorers::ScorerDay;
 use scorers::promotion::PromotionDay;
 
@@ -100,6 +100,8 @@ pub struct SlateRequest<'a> {
     pub profile: &'a Taste,
     /// Tracks in the listener's library (excluded from the slate).
     pub library: LibraryView<'a>,
+    /// The library tracks learned scorers score from ([`ListenerState::history`]).
+    pub history: &'a [u32],
     /// Decayed play count of each library track, in library order (the listener's history
     /// as calibration reads it); may be empty.
     pub familiarity: &'a [f32],

@@ -48,7 +48,9 @@ use std::mem::size_of;
 use crate::chart::ChartCompiler;
 use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
 use crate::policy::scorers::style_grid::{CELL_WIDTH, MAX_CELLS, Slot};
-use crate::policy::{CollaborativeModel, PolicySpec, PopularityScope, Recommender, Scorer};
+use crate::policy::{
+    CollaborativeModel, HISTORY_TRACKS, PolicySpec, PopularityScope, Recommender, Scorer,
+};
 use crate::run::{ChartRow, ChartRunStats, RegionTrack, TrackLine, WeekRow, caps_for};
 use crate::scenario::Scenario;
 use crate::step::{ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms};
@@ -516,7 +518,8 @@ fn chart_candidate_bytes(scenario: &Scenario) -> u64 {
 pub fn policy_bytes(scenario: &Scenario, policy: &PolicySpec) -> u64 {
     let s = Sizes::of(scenario);
     let regions = scenario.regions.len() as u64;
-    let library = u64::from(scenario.listening.library_size);
+    // Learned scorers fit to each listener's history, at most HISTORY_TRACKS of the library.
+    let library = u64::from(scenario.listening.library_size).min(HISTORY_TRACKS as u64);
     let curated = !policy.curation.is_empty() || matches!(policy.scorer, Scorer::Custom(_));
     let slate = u64::from(scenario.listening.slate_size) * if curated { 3 } else { 1 };
     let u32b = bytes::<u32>();
@@ -774,10 +777,10 @@ mod tests {
             two.bytes_of(component::LISTENER_STATE),
         );
         assert_eq!(b, 2 * a);
-        // 2 live runs × 1M × (ListenerState + slot bits + 10 genre counts)
+        // 2 live runs × 1M × (ListenerState + 64 slot bits + 10 genre counts)
         assert_eq!(
             a,
-            2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 2 + 40)
+            2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 8 + 40)
         );
         // Heard pairs: 52 weeks, library 10 and slate 10 by default, so 5 + 20 pairs in the
         // first week and 10 in each of the other 51, 8 bytes each with half again of room.

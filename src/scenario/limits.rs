@@ -4,8 +4,12 @@
 //! (world, step) lay out their arrays by them; each is re-exported where it is used.
 
 /// Most tracks a listener's personal library can hold (the hot loop keeps libraries in
-/// fixed arrays of this length).
-pub const MAX_LIBRARY_SLOTS: usize = 16;
+/// fixed arrays of this length). Real listeners keep hundreds of tracks in playlists and
+/// libraries; 64 lets a library reach past the few that fill a day, at 768 bytes a listener.
+pub const MAX_LIBRARY_SLOTS: usize = 64;
+
+/// Most library tracks a listener considers on one day (`listening.library_picks`).
+pub const MAX_LIBRARY_PICKS: usize = 64;
 
 /// Most fandoms a scenario may declare (fandom indices fit a `u8` beside the "no fandom"
 /// marker `u8::MAX`).

@@ -107,8 +107,13 @@ pub struct ListeningParams {
     pub conformity_mean: f64,
     /// Tracks the recommender shows each listener each active day.
     pub slate_size: u32,
-    /// Tracks a listener keeps in their personal library (at most 16).
+    /// Tracks a listener keeps in their personal library (at most 64).
     pub library_size: u32,
+    /// Library tracks a listener considers on an active day: when the library holds more,
+    /// a fresh uniform draw of this many each day (the day's rotation: nobody weighs
+    /// their whole library every day). At least the library's size, every library track
+    /// is considered every day.
+    pub library_picks: u32,
     /// Probability that an active listener browses the region's latest published chart on
     /// a given day (search and chart browsing). Assumption.
     pub chart_browse_probability: f64,
@@ -146,6 +151,7 @@ impl Default for ListeningParams {
             conformity_mean: 0.5,
             slate_size: 10,
             library_size: 10,
+            library_picks: 16,
             chart_browse_probability: 0.3,
             chart_picks: 3,
             chart_browse_depth: 20,

@@ -89,13 +89,13 @@ impl HeardLog {
 /// Which of one listener's library slots hold a track already in the chunk's log (bit
 /// `k` for slot `k`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SlotsHeard(u16);
+pub struct SlotsHeard(u64);
 
 impl SlotsHeard {
     /// Records a stream of the track in library slot `slot`.
     #[inline]
     pub fn library_play(&mut self, log: &mut HeardLog, listener: u32, slot: usize, track: u32) {
-        let bit = 1u16 << slot;
+        let bit = 1u64 << slot;
         if self.0 & bit == 0 {
             log.play(listener, track);
             self.0 |= bit;
@@ -105,7 +105,7 @@ impl SlotsHeard {
     /// A track just streamed (so logged) now sits in library slot `slot`.
     #[inline]
     pub fn saved(&mut self, slot: usize) {
-        self.0 |= 1u16 << slot;
+        self.0 |= 1u64 << slot;
     }
 }
 

@@ -30,7 +30,9 @@ pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
 pub use heard::{HeardLog, SlotsHeard, listeners_by_track};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
-pub use state::{Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states};
+pub use state::{
+    Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states, pick_library_slots,
+};
 pub use tally::{CHANNELS, Caps, Channel, ChannelCounts, DayLog, OrganisedCounts, Tally};
 
 use crate::ids::{ListenerId, TrackId};
@@ -39,7 +41,7 @@ use crate::policy::{
 };
 use crate::rng::{Purpose, SeedKey, SimRng, fast_index};
 use crate::scenario::{Scenario, Switch};
-use crate::world::{World, dist2, unit_f32};
+use crate::world::{MAX_LIBRARY_SLOTS, World, dist2, unit_f32};
 
 /// Smallest chunk of listeners worth a parallel task.
 const MIN_CHUNK: usize = 8_192;
@@ -67,6 +69,7 @@ pub struct Simulation<'a> {
     listening_key: SeedKey,
     recommender_key: SeedKey,
     fandom_key: SeedKey,
+    picks_key: SeedKey,
     fandom_day: FandomDay,
     /// `[fandom][region]`: a target is in the top of the region's published chart.
     contention: Vec<Vec<bool>>,
@@ -121,6 +124,7 @@ impl<'a> Simulation<'a> {
             listening_key: replicate_key.purpose(Purpose::Listening),
             recommender_key: replicate_key.purpose(Purpose::Recommender),
             fandom_key: replicate_key.purpose(Purpose::Fandom),
+            picks_key: replicate_key.purpose(Purpose::LibraryPicks),
             fandom_day: FandomDay::default(),
             contention: vec![vec![false; n_regions]; scenario.fandoms.len()],
             switches: scenario
@@ -240,6 +244,7 @@ impl<'a> Simulation<'a> {
             day,
             day_key: self.listening_key.child(day as u64),
             recommender_day_key: self.recommender_key.child(day as u64),
+            picks_day_key: self.picks_key.child(day as u64),
             new_release_ranges: new_release_ranges(self.scenario, self.world, day),
             season: crate::chart::christmas_intensity(i64::from(day)) as f32,
             outside_weight: (self.scenario.utility.outside as f32).exp(),
@@ -258,6 +263,7 @@ impl<'a> Simulation<'a> {
             .for_each(
                 |(chunk, (((states, slots_heard), week_genres), (tally, heard)))| {
                     let mut scratch = Scratch {
+                        picks: [0; MAX_LIBRARY_SLOTS],
                         choices: ChoiceSet::default(),
                         counts: [0; MAX_CHOICES + 1],
                         slate: Vec::new(),
@@ -425,6 +431,8 @@ fn media_today(scenario: &Scenario, world: &World, day: i32, released: usize) ->
 
 /// Per-chunk buffers reused across listeners (nothing allocates per listener).
 struct Scratch {
+    /// The library slots a listener considers today ([`DayShared::library_picks`]).
+    picks: [u8; MAX_LIBRARY_SLOTS],
     choices: ChoiceSet,
     counts: Counts,
     slate: Vec<TrackId>,
@@ -444,6 +452,7 @@ struct DayShared<'s> {
     day: i32,
     day_key: SeedKey,
     recommender_day_key: SeedKey,
+    picks_day_key: SeedKey,
     new_release_ranges: Vec<(usize, usize)>,
     /// Christmas season intensity today, 0..1.
     season: f32,
@@ -456,6 +465,23 @@ struct DayShared<'s> {
 }
 
 impl DayShared<'_> {
+    /// The library slots listener `l` considers today ([`pick_library_slots`], from the
+    /// day's own seed stream).
+    #[inline]
+    fn library_picks<'p>(
+        &self,
+        l: usize,
+        state: &ListenerState,
+        slots: &'p mut [u8; MAX_LIBRARY_SLOTS],
+    ) -> &'p [u8] {
+        pick_library_slots(
+            state.library().len(),
+            self.scenario.listening.library_picks as usize,
+            || self.picks_day_key.child(l as u64).rng(),
+            slots,
+        )
+    }
+
     #[inline]
     fn listener_day(
         &self,
@@ -495,11 +521,14 @@ impl DayShared<'_> {
         };
 
         let library_view = LibraryView::new(state.library());
+        let picks = self.library_picks(l, state, &mut scratch.picks);
         let choices = &mut scratch.choices;
         choices.clear();
         let (familiarity_w, satiation_w) = (utility.familiarity as f32, utility.satiation as f32);
         let wear_w = utility.wear as f32;
-        for (k, &t) in state.library().iter().enumerate() {
+        for &k in picks {
+            let k = usize::from(k);
+            let t = state.library[k];
             let f = state.familiarity[k];
             let u = common(t) + familiarity_w * f / (f + FAMILIARITY_HALF_SATURATION)
                 - wear_w * f
@@ -521,6 +550,7 @@ impl DayShared<'_> {
                 region: listeners.region()[l],
                 profile: &state.profile,
                 library: library_view,
+                history: &state.history(),
                 familiarity: &state.familiarity[..state.library().len()],
             };
             self.recommender.fill_slate(
@@ -626,9 +656,9 @@ impl DayShared<'_> {
         // plays of that track today (per-user caps apply to exactly that).
         let premium = listeners.premium()[l];
         let capacity = listening.library_size as usize;
-        // Library items were pushed first, in slot order, so item i < library_len is
-        // library slot i; replays are recorded before any save can evict a slot.
-        let library_len = state.library().len();
+        // The day's library picks were pushed first, so item i < picks.len() is library
+        // slot picks[i]; replays are recorded before any save can evict a slot.
+        let picked = picks.len();
         let count_listeners = self.scenario.measures.listeners_per_track;
         // Indices of the items played today, gathered without branches (about half the
         // items are not played, so testing each one would mispredict constantly).
@@ -648,10 +678,11 @@ impl DayShared<'_> {
             tally.add_plays(region, premium, t as usize, c);
             week_genres[term.genre as usize] += c;
             state.observe(&term.taste, self.tables.profile_weight(c));
-            if i < library_len {
-                state.replay(i, c);
+            if i < picked {
+                let slot = usize::from(picks[i]);
+                state.replay(slot, c);
                 if count_listeners {
-                    slots_heard.library_play(heard, l as u32, i, t);
+                    slots_heard.library_play(heard, l as u32, slot, t);
                 }
             } else {
                 if count_listeners {

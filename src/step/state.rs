@@ -4,7 +4,7 @@
 //! listener touches one contiguous record and allocates nothing.
 
 use crate::policy::ListenerState;
-use crate::rng::SeedKey;
+use crate::rng::{SeedKey, SimRng, fast_index};
 use crate::scenario::Scenario;
 use crate::world::{MAX_LIBRARY_SLOTS, TASTE_DIMS, Taste, World, dist2};
 
@@ -66,6 +66,30 @@ impl ListenerState {
             *p += w * (x - *p);
         }
     }
+}
+
+/// The library slots a listener considers on a day, in slot order: every slot when the
+/// library holds at most `picks` tracks (no draw, so `rng` is not made), otherwise a
+/// uniform draw of `picks` slots without replacement (a partial Fisher–Yates shuffle).
+pub fn pick_library_slots(
+    len: usize,
+    picks: usize,
+    rng: impl FnOnce() -> SimRng,
+    slots: &mut [u8; MAX_LIBRARY_SLOTS],
+) -> &[u8] {
+    for (k, slot) in slots.iter_mut().enumerate().take(len) {
+        *slot = k as u8;
+    }
+    if picks >= len {
+        return &slots[..len];
+    }
+    let mut rng = rng();
+    for j in 0..picks {
+        let r = j + fast_index(&mut rng, len - j);
+        slots.swap(j, r);
+    }
+    slots[..picks].sort_unstable();
+    &slots[..picks]
 }
 
 /// Per-day decay factors for familiarity and satiation, tabulated by elapsed days.
@@ -183,6 +207,7 @@ pub fn initial_states(scenario: &Scenario, world: &World, key: SeedKey) -> Vec<L
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
 
     fn empty() -> ListenerState {
         ListenerState {
@@ -203,6 +228,59 @@ mod tests {
         s.save(12, 1, 2); // full: replaces track 11 (satiation 2 < 5)
         assert_eq!(s.library(), &[10, 12]);
         assert_eq!(s.familiarity[1], 1.0);
+    }
+
+    #[test]
+    fn history_is_the_most_familiar_sixteen_in_slot_order() {
+        let mut s = empty();
+        for t in 0..20u32 {
+            s.save(100 + t, 1, MAX_LIBRARY_SLOTS);
+        }
+        let first: Vec<u32> = (100..116).collect();
+        assert_eq!(&s.history()[..], &first[..], "ties go to the lower slots");
+        // Slots 2, 5 and 19 played most; slot 0 least: it and the three highest of the
+        // tied rest (slots 16, 17, 18) drop out of the 16.
+        s.familiarity[2] = 9.0;
+        s.familiarity[5] = 8.0;
+        s.familiarity[19] = 7.0;
+        s.familiarity[0] = 0.5;
+        let mut want: Vec<u32> = (1..16).map(|k| 100 + k).collect();
+        want.push(119);
+        assert_eq!(&s.history()[..], &want[..]);
+        // At most 16 tracks: the whole library, as it is.
+        let mut small = empty();
+        small.save(7, 1, 4);
+        small.save(3, 1, 4);
+        assert_eq!(&small.history()[..], &[7, 3]);
+    }
+
+    #[test]
+    fn library_picks_are_the_whole_small_library_or_a_uniform_draw() {
+        let mut slots = [0u8; MAX_LIBRARY_SLOTS];
+        let no_draw = || -> SimRng { panic!("no draw when every slot is considered") };
+        assert_eq!(
+            pick_library_slots(5, 16, no_draw, &mut slots),
+            &[0, 1, 2, 3, 4]
+        );
+        assert_eq!(
+            pick_library_slots(16, 16, no_draw, &mut slots),
+            &(0..16).collect::<Vec<u8>>()[..]
+        );
+        // 16 of 40: distinct, in order, each slot with probability 16/40 = 0.4 a day.
+        let mut times = [0u32; 40];
+        for day in 0..5_000u64 {
+            let picked = pick_library_slots(40, 16, || SimRng::seed_from_u64(day), &mut slots);
+            assert_eq!(picked.len(), 16);
+            assert!(picked.windows(2).all(|w| w[0] < w[1]));
+            assert!(picked.iter().all(|&k| k < 40));
+            for &k in picked {
+                times[usize::from(k)] += 1;
+            }
+        }
+        // Binomial(5,000, 0.4): sd ≈ 34.6, so ±5 sd is 2,000 ± 173.
+        for (k, &n) in times.iter().enumerate() {
+            assert!((1_827..=2_173).contains(&n), "slot {k} picked {n} times");
+        }
     }
 
     #[test]

@@ -222,6 +222,7 @@ pub(crate) mod testkit {
                 region: RegionId(region),
                 profile: &self.profile,
                 library: LibraryView::new(&self.library),
+                history: &self.library,
                 familiarity: &self.familiarity,
             }
         }

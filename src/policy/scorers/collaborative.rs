@@ -145,7 +145,7 @@ impl CollaborativeDay {
             Retrain::Once => false,
         };
         if due || !self.trained {
-            let holdings = Holdings::new(ctx.listeners.iter().map(|s| s.library()), ctx.n_tracks);
+            let holdings = Holdings::new(ctx.listeners.iter().map(|s| s.history()), ctx.n_tracks);
             match (&mut self.model, self.settings) {
                 (Model::ItemItem(model), CollaborativeModel::ItemItem { similarity }) => {
                     *model = ItemNeighbours::fit_holdings(&holdings, similarity, self.neighbours);
@@ -170,9 +170,11 @@ impl CollaborativeDay {
         pad: &mut Vec<TrackId>,
     ) {
         match &self.model {
-            Model::ItemItem(model) => model.score_library(request.library.tracks(), n, scores),
+            Model::ItemItem(model) => {
+                model.score_library(request.history, request.library.tracks(), n, scores);
+            }
             Model::Factorisation(model) => {
-                model.score_library(request.library.tracks(), n, scores);
+                model.score_library(request.history, request.library.tracks(), n, scores);
             }
         }
         let start = out.len();
@@ -237,7 +239,7 @@ mod tests {
         );
         let mut scores = LibraryScores::default();
         // Library {0, 3}: track 1 gets C(0,1) + C(3,1) = 2 + 1; track 2 gets C(0,2) = 1.
-        m.score_library(&[0, 3], 2, &mut scores);
+        m.score_library(&[0, 3], &[0, 3], 2, &mut scores);
         assert_eq!(scores.top().collect::<Vec<_>>(), vec![(1, 3.0), (2, 1.0)]);
         assert_eq!(
             (scores.get(1), scores.get(2), scores.get(3)),
@@ -245,7 +247,7 @@ mod tests {
         );
         assert_eq!(scores.get(99), 0.0, "a track no neighbour list holds");
         // Asked for the best one only.
-        m.score_library(&[0, 3], 1, &mut scores);
+        m.score_library(&[0, 3], &[0, 3], 1, &mut scores);
         assert_eq!(scores.top().collect::<Vec<_>>(), vec![(1, 3.0)]);
     }
 

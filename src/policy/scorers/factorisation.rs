@@ -193,12 +193,18 @@ impl FactorModel {
 
     /// Folds `library` in and ranks the union of its tracks' neighbours by prediction into
     /// `scores` (library tracks at −∞), the `best` highest first.
-    pub fn score_library(&self, library: &[u32], best: usize, scores: &mut LibraryScores) {
+    pub fn score_library(
+        &self,
+        history: &[u32],
+        library: &[u32],
+        best: usize,
+        scores: &mut LibraryScores,
+    ) {
         let mut user = std::mem::take(&mut scores.user);
         let mut system = std::mem::take(&mut scores.system);
-        self.fold_in(library, &mut user, &mut system);
+        self.fold_in(history, &mut user, &mut system);
         let n = library.len()
-            + library
+            + history
                 .iter()
                 .map(|&i| self.neighbours.of(i).len())
                 .sum::<usize>();
@@ -206,7 +212,7 @@ impl FactorModel {
         for &i in library {
             scores.add(i, f32::NEG_INFINITY);
         }
-        for &i in library {
+        for &i in history {
             for &(j, _) in self.neighbours.of(i) {
                 scores.insert_with(j, || self.predict(&user, j));
             }
@@ -363,7 +369,7 @@ mod tests {
         assert!((x[0] - 6.0 / 9.5).abs() < 1e-15, "{x:?}");
         // Predictions x·y: the unheld track 1 scores 2·6/9.5.
         let mut scores = LibraryScores::default();
-        m.score_library(&[0, 2], 5, &mut scores);
+        m.score_library(&[0, 2], &[0, 2], 5, &mut scores);
         let top: Vec<(u32, f32)> = scores.top().collect();
         assert_eq!(top, vec![(1, (12.0 / 9.5) as f32)]);
         // Nothing held: no factor, nothing recommended.

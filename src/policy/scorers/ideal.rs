@@ -290,6 +290,7 @@ mod tests {
                 region: world.listeners.region()[l],
                 profile: &[0.0; 4],
                 library: LibraryView::new(&library),
+                history: &library,
                 familiarity: &[],
             };
             let mut got = Vec::new();
@@ -339,6 +340,7 @@ mod tests {
             region: world.listeners.region()[0],
             profile: &[0.0; 4],
             library: LibraryView::new(&[]),
+            history: &[],
             familiarity: &[],
         };
         let mut slate = Vec::new();

@@ -27,17 +27,23 @@ impl ItemNeighbours {
         Self { offsets, items }
     }
 
-    /// Scores every neighbour of `library` into `scores`: score(j) = Σ_{i ∈ library} s(i, j),
-    /// tracks in the library left out, the `best` highest ranked (see [`LibraryScores`]).
-    pub fn score_library(&self, library: &[u32], best: usize, scores: &mut LibraryScores) {
-        let n = library.len() + library.iter().map(|&i| self.of(i).len()).sum::<usize>();
+    /// Scores every neighbour of `history` into `scores`: score(j) = Σ_{i ∈ history} s(i, j),
+    /// tracks in `library` left out, the `best` highest ranked (see [`LibraryScores`]).
+    pub fn score_library(
+        &self,
+        history: &[u32],
+        library: &[u32],
+        best: usize,
+        scores: &mut LibraryScores,
+    ) {
+        let n = library.len() + history.iter().map(|&i| self.of(i).len()).sum::<usize>();
         scores.reset(n);
         // Library tracks go in first at −∞, which no sum can lift. Additions happen in
-        // library then neighbour order, so each sum is reproducible.
+        // history then neighbour order, so each sum is reproducible.
         for &i in library {
             scores.add(i, f32::NEG_INFINITY);
         }
-        for &i in library {
+        for &i in history {
             for &(j, s) in self.of(i) {
                 scores.add(j, s);
             }
@@ -60,11 +66,14 @@ pub(super) struct Holdings {
 
 impl Holdings {
     /// Flattens and inverts `libraries` (track ids below `n_tracks`).
-    pub(super) fn new<'l>(libraries: impl Iterator<Item = &'l [u32]>, n_tracks: usize) -> Self {
+    pub(super) fn new<L: AsRef<[u32]>>(
+        libraries: impl Iterator<Item = L>,
+        n_tracks: usize,
+    ) -> Self {
         let mut lib_offsets = vec![0u32];
         let mut lib_items = Vec::new();
         for library in libraries {
-            lib_items.extend_from_slice(library);
+            lib_items.extend_from_slice(library.as_ref());
             lib_offsets.push(lib_items.len() as u32);
         }
         let mut held_offsets = vec![0u32; n_tracks + 1];

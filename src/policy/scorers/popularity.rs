@@ -298,6 +298,7 @@ mod tests {
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(&[]),
+            history: &[],
             familiarity: &[],
         };
         let slate = |day: &PopularityDay| {

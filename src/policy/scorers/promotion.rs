@@ -148,6 +148,7 @@ mod tests {
             region: RegionId(0),
             profile: &[0.0; 4],
             library: LibraryView::new(library),
+            history: library,
             familiarity: &[],
         }
     }
