@@ -8,9 +8,6 @@
 /// libraries; 64 lets a library reach past the few that fill a day, at 768 bytes a listener.
 pub const MAX_LIBRARY_SLOTS: usize = 64;
 
-/// Most library tracks a listener considers on one day (`listening.library_picks`).
-pub const MAX_LIBRARY_PICKS: usize = 64;
-
 /// Most fandoms a scenario may declare (fandom indices fit a `u8` beside the "no fandom"
 /// marker `u8::MAX`).
 pub const MAX_FANDOMS: usize = 254;

@@ -3,7 +3,7 @@
 use super::check::Check;
 use super::events::{validate_switches, validate_tie_ins};
 use super::fandom::{validate_fandoms, validate_fraud_filter};
-use super::limits::{MAX_LIBRARY_PICKS, MAX_LIBRARY_SLOTS};
+use super::limits::MAX_LIBRARY_SLOTS;
 use super::named::{validate_artists, validate_releases};
 use super::policies::validate_policies;
 use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
@@ -195,7 +195,7 @@ fn check_listening(c: &Check, raw: &RawScenario) -> Result<()> {
         "listening.library_picks",
         l.library_picks,
         1,
-        MAX_LIBRARY_PICKS as u32,
+        MAX_LIBRARY_SLOTS as u32,
     )?;
     c.real_in(
         "listening.chart_browse_probability",

@@ -11,13 +11,13 @@ use rand::Rng;
 use crate::rng::SimRng;
 use crate::world::unit_f32;
 
-/// Largest choice set: slate (≤ 50) + library picks (≤ [`MAX_LIBRARY_PICKS`]) + chart
+/// Largest choice set: slate (≤ 50) + library picks (≤ [`MAX_LIBRARY_SLOTS`]) + chart
 /// picks (≤ 20) + new releases (≤ 10) + seasonal picks (≤ 10) + media tie-ins
 /// (≤ [`MAX_TIE_INS`]); item indices fit a `u8`.
-pub const MAX_CHOICES: usize = 90 + MAX_LIBRARY_PICKS + MAX_TIE_INS;
+pub const MAX_CHOICES: usize = 90 + MAX_LIBRARY_SLOTS + MAX_TIE_INS;
 const _: () = assert!(MAX_CHOICES < 256);
 
-use crate::scenario::limits::MAX_LIBRARY_PICKS;
+use crate::scenario::limits::MAX_LIBRARY_SLOTS;
 
 pub use crate::scenario::limits::MAX_TIE_INS;
 
