@@ -53,7 +53,7 @@ use crate::policy::{
 };
 use crate::run::{ChartRow, ChartRunStats, RegionTrack, TrackLine, WeekRow, caps_for};
 use crate::scenario::Scenario;
-use crate::step::{ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms};
+use crate::step::{HeardSet, ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms};
 use crate::world::{Label, TASTE_DIMS, Taste};
 
 /// Resident memory of the process besides scenario-sized data while simulating: code,
@@ -383,19 +383,19 @@ fn listener_bytes_per_run(scenario: &Scenario) -> u64 {
 /// under content filtering and 9.3 under random slates.
 const HEARD_PER_WEEK: u64 = 10;
 
-/// One listener's share of the distinct-listener sets (`[measures] listeners_per_track`):
-/// the first week's streams of the starting library and two slates' worth of new tracks
-/// (about 15 pairs under popularity and 25 under random slates on the default), then
-/// [`HEARD_PER_WEEK`] new tracks a week, 8 bytes each, with the sets' growth room (half
-/// again, on average, as their storage doubles).
+/// One listener's distinct-listener set (`[measures] listeners_per_track`): the first
+/// week's streams of the starting library and two slates' worth of new tracks (about 15
+/// tracks under popularity and 25 under random slates on the default), then
+/// [`HEARD_PER_WEEK`] new tracks a week, in a hash table of 4-byte cells that is between
+/// three eighths and three quarters full (counted as half full), and the set's header.
 fn heard_bytes_per_listener(scenario: &Scenario) -> u64 {
     if !scenario.measures.listeners_per_track {
         return 0;
     }
     let listening = &scenario.listening;
     let first_week = u64::from(listening.library_size / 2 + 2 * listening.slate_size);
-    let pairs = first_week + HEARD_PER_WEEK * u64::from(scenario.weeks()).saturating_sub(1);
-    pairs * bytes::<u64>() * 3 / 2
+    let tracks = first_week + HEARD_PER_WEEK * u64::from(scenario.weeks()).saturating_sub(1);
+    tracks * bytes::<u32>() * 2 + bytes::<HeardSet>()
 }
 
 /// Chunk tallies of one run (each a dense copy of the per-track counters).
@@ -782,9 +782,10 @@ mod tests {
             a,
             2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 8 + 40)
         );
-        // Heard pairs: 52 weeks, library 10 and slate 10 by default, so 5 + 20 pairs in the
-        // first week and 10 in each of the other 51, 8 bytes each with half again of room.
-        let heard = (5 + 20 + 10 * 51) * 8 * 3 / 2;
+        // Heard tracks: 52 weeks, library 10 and slate 10 by default, so 5 + 20 in the
+        // first week and 10 in each of the other 51, 4-byte cells half full, and a 24-byte
+        // header (a boxed slice and a length).
+        let heard = (5 + 20 + 10 * 51) * 4 * 2 + 24;
         assert_eq!(one.bytes_of(component::HEARD), 2 * 1_000_000 * heard);
         let mut off = scenario(1_000_000, 3_000, 1);
         off.measures.listeners_per_track = false;

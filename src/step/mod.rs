@@ -28,7 +28,7 @@ use rayon::prelude::*;
 pub use crate::policy::{ListenerState, TrackTerms};
 pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
-pub use heard::{HeardLog, SlotsHeard, listeners_by_track};
+pub use heard::{HeardSet, SlotsHeard, listeners_by_track};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
 pub use state::{
     Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states, pick_library_slots,
@@ -57,8 +57,8 @@ pub struct Simulation<'a> {
     states: Vec<ListenerState>,
     /// Each listener's library slots already logged as streamed.
     slots_heard: Vec<SlotsHeard>,
-    /// Each chunk's streamed (listener, track) pairs (empty with `listeners_per_track` off).
-    heard: Vec<HeardLog>,
+    /// Each listener's streamed tracks (empty with `listeners_per_track` off).
+    heard: Vec<HeardSet>,
     week_genres: Vec<u32>,
     chunk_size: usize,
     logs: Vec<DayLog>,
@@ -111,7 +111,7 @@ impl<'a> Simulation<'a> {
                 replicate_key.purpose(Purpose::World).child(3),
             ),
             slots_heard: vec![SlotsHeard::default(); n_listeners],
-            heard: vec![HeardLog::default(); n_chunks],
+            heard: vec![HeardSet::default(); n_listeners],
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
             logs: (0..n_chunks)
@@ -153,7 +153,6 @@ impl<'a> Simulation<'a> {
     /// with [`Simulation::week_tally`].
     pub fn close_week(&mut self) {
         self.week.absorb_week(&mut self.logs);
-        self.heard.par_iter_mut().for_each(HeardLog::close_week);
     }
 
     /// Counters of the last closed chart week.
@@ -171,9 +170,8 @@ impl<'a> Simulation<'a> {
         &self.states
     }
 
-    /// The chunks' (listener, track) pairs streamed in closed weeks (empty with
-    /// `listeners_per_track` off).
-    pub fn heard(&self) -> &[HeardLog] {
+    /// Each listener's streamed tracks (all empty with `listeners_per_track` off).
+    pub fn heard(&self) -> &[HeardSet] {
         &self.heard
     }
 
@@ -258,10 +256,11 @@ impl<'a> Simulation<'a> {
             .par_chunks_mut(chunk_size)
             .zip(self.slots_heard.par_chunks_mut(chunk_size))
             .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
-            .zip(self.logs.par_iter_mut().zip(self.heard.par_iter_mut()))
+            .zip(self.heard.par_chunks_mut(chunk_size))
+            .zip(self.logs.par_iter_mut())
             .enumerate()
             .for_each(
-                |(chunk, (((states, slots_heard), week_genres), (tally, heard)))| {
+                |(chunk, ((((states, slots_heard), week_genres), heard), tally))| {
                     let mut scratch = Scratch {
                         picks: [0; MAX_LIBRARY_SLOTS],
                         choices: ChoiceSet::default(),
@@ -270,11 +269,14 @@ impl<'a> Simulation<'a> {
                         per_account: Vec::new(),
                         policy: SlateScratch::default(),
                     };
-                    for (i, (state, slots)) in states.iter_mut().zip(slots_heard).enumerate() {
+                    for (i, (slots, heard)) in slots_heard.iter_mut().zip(heard).enumerate() {
+                        if let Some(next) = states.get(i + 1) {
+                            next.prefetch();
+                        }
                         let genres_of = &mut week_genres[i * genres..(i + 1) * genres];
                         shared.listener_day(
                             chunk * chunk_size + i,
-                            state,
+                            &mut states[i],
                             (slots, heard),
                             genres_of,
                             tally,
@@ -366,7 +368,7 @@ impl DayShared<'_> {
         region: usize,
         premium: bool,
         terms: &[TrackTerms],
-        mut heard: Option<(u32, &mut HeardLog)>,
+        mut heard: Option<&mut HeardSet>,
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -382,8 +384,8 @@ impl DayShared<'_> {
                     tally.channels.discarded[region] += u64::from(n);
                     return;
                 }
-                if let Some((listener, log)) = heard.as_mut() {
-                    log.play(*listener, t);
+                if let Some(set) = heard.as_mut() {
+                    set.play(t);
                 }
                 // The member's ordinary plays are on their first account.
                 let ordinary = if account == 0 {
@@ -487,7 +489,7 @@ impl DayShared<'_> {
         &self,
         l: usize,
         state: &mut ListenerState,
-        (slots_heard, heard): (&mut SlotsHeard, &mut HeardLog),
+        (slots_heard, heard): (&mut SlotsHeard, &mut HeardSet),
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -636,6 +638,14 @@ impl DayShared<'_> {
             0
         };
         let occasions = ordinary + fan.as_ref().map_or(0, |(plan, _)| plan.mix);
+        let count_listeners = self.scenario.measures.listeners_per_track;
+        if count_listeners {
+            // Any item beyond the library picks may be played: start fetching where the
+            // listener's set holds it while the day's choices are drawn.
+            for i in picks.len()..choices.len() {
+                heard.prefetch(choices.track(i));
+            }
+        }
         let counts = &mut scratch.counts;
         counts[..=choices.len()].fill(0);
         choices.sample(occasions, self.outside_weight, &mut rng, counts);
@@ -659,7 +669,6 @@ impl DayShared<'_> {
         // The day's library picks were pushed first, so item i < picks.len() is library
         // slot picks[i]; replays are recorded before any save can evict a slot.
         let picked = picks.len();
-        let count_listeners = self.scenario.measures.listeners_per_track;
         // Indices of the items played today, gathered without branches (about half the
         // items are not played, so testing each one would mispredict constantly).
         let mut played = [0u8; MAX_CHOICES];
@@ -682,11 +691,11 @@ impl DayShared<'_> {
                 let slot = usize::from(picks[i]);
                 state.replay(slot, c);
                 if count_listeners {
-                    slots_heard.library_play(heard, l as u32, slot, t);
+                    slots_heard.library_play(heard, slot, t);
                 }
             } else {
                 if count_listeners {
-                    heard.play(l as u32, t);
+                    heard.play(t);
                 }
                 if unit_f32(&mut rng) < self.tables.save_probability(c)
                     && let Some(slot) = state.save(t, c, capacity)
@@ -708,7 +717,7 @@ impl DayShared<'_> {
                 region,
                 premium,
                 terms,
-                count_listeners.then_some((l as u32, heard)),
+                count_listeners.then_some(heard),
                 week_genres,
                 tally,
                 scratch,
