@@ -184,6 +184,42 @@ pub struct SummaryRow {
     pub diff_ci_high: f64,
 }
 
+impl SummaryRow {
+    /// The row of one policy, region and metric from its run-level `values` (one per
+    /// replicate, NaN where missing) and the baseline's on the same worlds; none when no
+    /// replicate has a value.
+    pub fn of(
+        policy: &str,
+        region: &str,
+        metric: &str,
+        values: &[f64],
+        baseline: &[f64],
+    ) -> Option<Self> {
+        if values.iter().all(|x| x.is_nan()) {
+            return None;
+        }
+        let MeanCi {
+            mean,
+            ci_low,
+            ci_high,
+            n,
+        } = mean_ci95(values);
+        let diff = paired_differences(values, baseline);
+        Some(Self {
+            policy: policy.to_owned(),
+            region: region.to_owned(),
+            metric: metric.to_owned(),
+            mean,
+            ci_low,
+            ci_high,
+            n,
+            diff_vs_baseline: diff.mean,
+            diff_ci_low: diff.ci_low,
+            diff_ci_high: diff.ci_high,
+        })
+    }
+}
+
 /// Everything a batch produced, in run order.
 #[derive(Clone, Debug)]
 pub struct BatchOutput {
@@ -237,15 +273,24 @@ pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutpu
     }
 }
 
-/// Run-level value of every metric: `values[policy][region][metric][replicate]`.
-fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>> {
+/// Names of the run-level metrics, in the order [`run_metrics`] gives them: the weekly
+/// metrics, then the chart-run metrics.
+pub fn run_metric_names() -> impl Iterator<Item = &'static str> {
+    WEEKLY_METRICS
+        .iter()
+        .map(|m| m.name)
+        .chain(CHART_RUN_METRICS.iter().copied())
+}
+
+/// One run's value of every run-level metric, `[region][metric]` (regions in scenario
+/// order, then all regions; NaN where a metric does not apply): each weekly metric's mean
+/// over the weeks after burn-in, summed in week order, then the chart-run metrics.
+pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
     let n_regions = scenario.regions.len() + 1;
-    let n_metrics = WEEKLY_METRICS.len() + CHART_RUN_METRICS.len();
-    let mut values = vec![vec![vec![Vec::new(); n_metrics]; n_regions]; scenario.policies.len()];
-    for run in runs {
-        for (region, values) in values[run.policy_index].iter_mut().enumerate() {
-            for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
-                // Mean over the weeks after burn-in, summed in week order.
+    (0..n_regions)
+        .map(|region| {
+            let mut values = Vec::with_capacity(WEEKLY_METRICS.len() + CHART_RUN_METRICS.len());
+            for metric in WEEKLY_METRICS {
                 let mut sum = 0.0;
                 let mut n = 0usize;
                 for row in run.weeks.iter().skip(region).step_by(n_regions) {
@@ -257,17 +302,31 @@ fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>
                         n += 1;
                     }
                 }
-                let value = if n == 0 { f64::NAN } else { sum / n as f64 };
-                values[m].push(value);
+                values.push(if n == 0 { f64::NAN } else { sum / n as f64 });
             }
             let stats = run.chart_runs.get(region);
-            for (k, name) in CHART_RUN_METRICS.iter().enumerate() {
-                let v = stats.map_or(f64::NAN, |s| match *name {
+            for name in CHART_RUN_METRICS {
+                values.push(stats.map_or(f64::NAN, |s| match *name {
                     "no1_max_weeks" => f64::from(s.no1_max_weeks),
                     "no1_longest_run" => f64::from(s.no1_longest_run),
                     _ => f64::from(s.distinct_no1s),
-                });
-                values[WEEKLY_METRICS.len() + k].push(v);
+                }));
+            }
+            values
+        })
+        .collect()
+}
+
+/// Run-level value of every metric: `values[policy][region][metric][replicate]`.
+fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>> {
+    let n_regions = scenario.regions.len() + 1;
+    let n_metrics = WEEKLY_METRICS.len() + CHART_RUN_METRICS.len();
+    let mut values = vec![vec![vec![Vec::new(); n_metrics]; n_regions]; scenario.policies.len()];
+    for run in runs {
+        let of_run = run_metrics(scenario, run);
+        for (values, of_region) in values[run.policy_index].iter_mut().zip(of_run) {
+            for (values, v) in values.iter_mut().zip(of_region) {
+                values.push(v);
             }
         }
     }
@@ -276,17 +335,8 @@ fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>
 
 fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
     let values = run_values(scenario, runs);
-    let region_names: Vec<&str> = scenario
-        .regions
-        .iter()
-        .map(|r| r.name.as_str())
-        .chain(["all"])
-        .collect();
-    let metric_names: Vec<&str> = WEEKLY_METRICS
-        .iter()
-        .map(|m| m.name)
-        .chain(CHART_RUN_METRICS.iter().copied())
-        .collect();
+    let region_names: Vec<&str> = scenario.region_labels();
+    let metric_names: Vec<&str> = run_metric_names().collect();
     // Across-world U of every policy and region, computed once (the baseline's is reused).
     let unpredictable: Vec<Vec<Option<f64>>> = (0..scenario.policies.len())
         .map(|p| {
@@ -299,29 +349,13 @@ fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
     for (p, policy) in scenario.policies.iter().enumerate() {
         for (r, region) in region_names.iter().enumerate() {
             for (m, metric) in metric_names.iter().enumerate() {
-                let v = &values[p][r][m];
-                if v.iter().all(|x| x.is_nan()) {
-                    continue;
-                }
-                let MeanCi {
-                    mean,
-                    ci_low,
-                    ci_high,
-                    n,
-                } = mean_ci95(v);
-                let diff = paired_differences(v, &values[0][r][m]);
-                rows.push(SummaryRow {
-                    policy: policy.name.clone(),
-                    region: (*region).to_owned(),
-                    metric: (*metric).to_owned(),
-                    mean,
-                    ci_low,
-                    ci_high,
-                    n,
-                    diff_vs_baseline: diff.mean,
-                    diff_ci_low: diff.ci_low,
-                    diff_ci_high: diff.ci_high,
-                });
+                rows.extend(SummaryRow::of(
+                    &policy.name,
+                    region,
+                    metric,
+                    &values[p][r][m],
+                    &values[0][r][m],
+                ));
             }
             if let Some(u) = unpredictable[p][r] {
                 let baseline = unpredictable[0][r].unwrap_or(f64::NAN);

@@ -14,6 +14,7 @@ use chartsim::scenario::{Override, Scenario, ScenarioText};
 
 mod interrupt;
 mod memory;
+mod sweep;
 
 /// chartsim: what recommenders, fandoms and chart rules do to what a country hears.
 #[derive(Parser)]
@@ -27,6 +28,9 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the built-in default when no file is given) and write results.
     Run(RunArgs),
+    /// Run a scenario at every point of a design (--grid, [[sweep.axis]] or --design),
+    /// every policy on the same replicate worlds, streaming runs.csv and points.csv.
+    Sweep(sweep::SweepArgs),
     /// Validate a scenario file without running it.
     Check {
         /// Scenario file (TOML).
@@ -57,6 +61,13 @@ struct RunArgs {
     /// Replace a result in --out even if it was made from a different scenario.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    knobs: Knobs,
+}
+
+/// The options `run` and `sweep` share.
+#[derive(clap::Args)]
+struct Knobs {
     /// Master seed, overriding the scenario's.
     #[arg(long)]
     seed: Option<u64>,
@@ -66,11 +77,11 @@ struct RunArgs {
     /// Worker threads, 1 to 4 × the cores [default: all cores]. Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     threads: Option<usize>,
-    /// Most memory the run may use, e.g. 16GB [default: what the machine has available].
+    /// Most memory a run may use, e.g. 16GB [default: what the machine has available].
     /// A run estimated to need more is refused before it starts.
     #[arg(long, value_name = "SIZE", value_parser = memory::parse_max_memory)]
     max_memory: Option<u64>,
-    /// No progress bar and no table.
+    /// No progress and no table or summary line.
     #[arg(long)]
     quiet: bool,
     /// Change one scenario key, e.g. `--set fraud_filter.detection=0.5`,
@@ -109,6 +120,7 @@ impl Cli {
     pub fn execute(self) -> anyhow::Result<()> {
         match self.command {
             Command::Run(args) => run(args),
+            Command::Sweep(args) => sweep::sweep(args),
             Command::Check { scenario } => {
                 let s = Scenario::from_file(&scenario)?;
                 println!(
@@ -166,10 +178,10 @@ fn resolve(args: &RunArgs, overrides: &[Override]) -> anyhow::Result<(Scenario, 
             (text.validate()?, text)
         }
     };
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.knobs.seed {
         scenario = scenario.with_seed(seed);
     }
-    if let Some(replicates) = args.replicates {
+    if let Some(replicates) = args.knobs.replicates {
         scenario = scenario.with_replicates(replicates)?;
     }
     Ok((scenario, text))
@@ -178,8 +190,8 @@ fn resolve(args: &RunArgs, overrides: &[Override]) -> anyhow::Result<(Scenario, 
 /// `results/<name>/seed-<seed>`, followed by the overrides when there are any, so runs
 /// that change a knob never share a folder with the plain run.
 fn default_out(scenario: &Scenario, args: &RunArgs) -> PathBuf {
-    let mut changes: Vec<String> = args.set.iter().map(|s| s.trim().to_owned()).collect();
-    if let Some(replicates) = args.replicates {
+    let mut changes: Vec<String> = args.knobs.set.iter().map(|s| s.trim().to_owned()).collect();
+    if let Some(replicates) = args.knobs.replicates {
         changes.push(format!("replicates={replicates}"));
     }
     let mut folder = format!("seed-{}", scenario.seed);
@@ -207,6 +219,7 @@ fn default_out(scenario: &Scenario, args: &RunArgs) -> PathBuf {
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
     let overrides = args
+        .knobs
         .set
         .iter()
         .map(|o| Override::parse(o))
@@ -216,10 +229,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&scenario, &args));
-    let threads = args.threads.unwrap_or_else(default_threads);
-    memory::ensure_fits(&scenario, threads, args.max_memory)?;
+    let threads = args.knobs.threads.unwrap_or_else(default_threads);
+    memory::ensure_fits(&scenario, threads, args.knobs.max_memory)?;
     let (staging, cleaned) = prepare(&out, &scenario, args.force)?;
-    if !args.quiet {
+    if !args.knobs.quiet {
         for sentence in cleaned {
             eprintln!("note: {sentence}");
         }
@@ -229,7 +242,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let total = u64::from(scenario.replicates)
         * scenario.policies.len() as u64
         * u64::from(scenario.weeks());
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+    let bar = if args.knobs.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
         ProgressBar::new(total).with_style(
@@ -261,7 +274,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         scenario_toml: text.text,
     };
     write_results(staging, &out, &scenario, &batch, &manifest)?;
-    if !args.quiet {
+    if !args.knobs.quiet {
         let mut text = comparison_table(&scenario, &batch);
         writeln!(
             text,
@@ -316,11 +329,7 @@ fn comparison_table(scenario: &Scenario, batch: &BatchOutput) -> String {
         "Policy comparison: mean ± 95% CI half-width over {} replicates (weeks after burn-in)",
         scenario.replicates
     );
-    let regions = scenario
-        .regions
-        .iter()
-        .map(|r| r.name.as_str())
-        .chain(["all"]);
+    let regions = scenario.region_labels();
     for region in regions {
         let _ = write!(t, "\n{region}\n  {:<16}", "policy");
         for (_, title, _) in TABLE {

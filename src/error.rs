@@ -50,6 +50,16 @@ pub enum Error {
         /// Why, and what to do instead.
         why: String,
     },
+    /// A point of a sweep's design is not a valid scenario.
+    #[error("sweep point {point} ({settings}): {message}")]
+    InvalidPoint {
+        /// The point's id (row of the design, from 0).
+        point: usize,
+        /// The point's swept keys and values.
+        settings: String,
+        /// What is wrong with the scenario there.
+        message: String,
+    },
     /// A command-line override is out of range.
     #[error("invalid option {option}: {message}")]
     InvalidOption {

@@ -70,6 +70,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod step;
+pub mod sweep;
 pub mod world;
 
 pub use batch::{BatchOutput, SummaryRow, run_batch};

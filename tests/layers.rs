@@ -37,6 +37,8 @@ const LAYERS: &[&[&str]] = &[
     &["plot"],
     &["report"],
     &["output"],
+    // Sweeps: many runs streamed to a directory, through the layers below.
+    &["sweep"],
     // The crate root and the binary: a thin shell over everything.
     &["lib", "main", "cli"],
 ];

@@ -21,6 +21,7 @@ mod policies;
 pub mod policy_spec;
 pub mod raw;
 mod strict;
+pub mod sweep;
 mod validate;
 
 use std::path::Path;
@@ -273,12 +274,14 @@ impl Scenario {
     /// Parses and validates scenario TOML; `origin` names the source in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
         // Syntax first (its errors carry the line), then the shape, key by key.
-        let doc: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| Error::ParseScenario {
-                origin: origin.to_owned(),
-                message: e.to_string().trim_end().to_owned(),
-            })?;
+        let mut doc: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| Error::ParseScenario {
+                    origin: origin.to_owned(),
+                    message: e.to_string().trim_end().to_owned(),
+                })?;
+        // A sweep's design is read by `chartsim sweep`; it is not part of the scenario.
+        sweep::take_axes(&mut doc, origin)?;
         let raw: raw::RawScenario = strict::read(doc).map_err(|(key, message)| {
             let message = documented_range(&key)
                 .filter(|_| message.contains("expected a whole number from 0"))
@@ -306,6 +309,16 @@ impl Scenario {
     /// `--set` overrides in order, then validates it as a file would be.
     pub fn load_with(path: Option<&Path>, overrides: &[Override]) -> Result<Self> {
         ScenarioText::load(path, overrides)?.validate()
+    }
+
+    /// The region names in scenario order, then `all`: the regions of every table's
+    /// per-region rows.
+    pub fn region_labels(&self) -> Vec<&str> {
+        self.regions
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(["all"])
+            .collect()
     }
 
     /// Number of chart weeks simulated (complete weeks only).

@@ -67,6 +67,16 @@ impl Override {
         })
     }
 
+    /// The override of the key path `key` (as [`Override::parse`] reads it) with `value`.
+    pub fn with_value(key: &str, value: toml::Value) -> Result<Self> {
+        let parsed = Self::parse(&format!("{key}=0"))?;
+        Ok(Self {
+            text: format!("{key}={value}"),
+            value,
+            path: parsed.path,
+        })
+    }
+
     /// Sets the value in `doc`, creating missing tables on the way; array entries must
     /// exist.
     pub fn apply(&self, doc: &mut toml::Table, origin: &str) -> Result<()> {

@@ -1,0 +1,287 @@
+//! Sweeps: one scenario at every point of a design, every policy at every point on the
+//! same replicate worlds, results streamed to disk as runs finish.
+//!
+//! **Pairing.** A point is the scenario with the design's overrides; its replicate `r`
+//! uses the same seed node as replicate `r` of every other point. So wherever the swept
+//! key does not change the world (a policy's knob, a utility weight read only by
+//! listeners' choices), every point runs on the very same worlds, and differences between
+//! points, like those between policies at one point, are paired.
+//!
+//! **Streaming and resuming.** The unit of work is a task: one point's replicate world,
+//! generated once, under every policy in turn. A finished task's rows go to their own
+//! file in `DIR/runs.partial/` (written aside, then renamed, so a file there is always
+//! whole); nothing else of the run is kept. `--resume` skips every task with a file
+//! there. When every task is done, the tables are assembled from those files in design
+//! order (see `tables.rs`), so the final bytes do not depend on threads, order of completion or
+//! interruptions.
+//!
+//! **Memory.** Each worker thread takes one task at a time, so at most one world and one
+//! run per thread are alive, as in a plain run at the same thread count.
+
+mod journal;
+mod tables;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+pub use journal::{Identity, JOURNAL, SWEEP_FILE};
+pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE};
+
+use crate::batch::{replicate_key, run_metrics};
+use crate::error::{Error, Result};
+use crate::run::run_one;
+use crate::scenario::sweep::Design;
+use crate::scenario::{Override, Scenario, ScenarioText};
+use crate::world::World;
+
+/// A validated sweep: the design and the scenario at each of its points.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// The design (swept keys and their values at each point).
+    pub design: Design,
+    /// The scenario at each point, validated.
+    pub scenarios: Vec<Scenario>,
+    /// The file (or `<built-in default>`), for messages.
+    pub origin: String,
+    /// The base scenario's text after the sweep-wide `--set` overrides (recorded in
+    /// `sweep.json`).
+    pub base_text: String,
+}
+
+/// One (point, replicate world) of a sweep: its policies run on one generated world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// Design point.
+    pub point: usize,
+    /// Replicate world.
+    pub replicate: u32,
+}
+
+impl Sweep {
+    /// Checks every point of `design` on the scenario at `path` (the built-in default
+    /// when `None`) with the sweep-wide `overrides`, as `check` would, before any work;
+    /// `seed` and `replicates` replace the scenario's at every point. A bad point is named
+    /// with its id, key path, value and what is allowed.
+    pub fn plan(
+        path: Option<&Path>,
+        overrides: &[Override],
+        design: Design,
+        seed: Option<u64>,
+        replicates: Option<u32>,
+    ) -> Result<Self> {
+        let base = ScenarioText::load(path, overrides)?;
+        base.validate()?;
+        let mut scenarios = Vec::with_capacity(design.len());
+        for point in 0..design.len() {
+            let mut all = overrides.to_vec();
+            all.extend(design.overrides(point));
+            let at_point = || -> Result<Scenario> {
+                let mut scenario = ScenarioText::load(path, &all)?.validate()?;
+                if let Some(seed) = seed {
+                    scenario = scenario.with_seed(seed);
+                }
+                if let Some(replicates) = replicates {
+                    scenario = scenario.with_replicates(replicates)?;
+                }
+                Ok(scenario)
+            };
+            let scenario = at_point().map_err(|e| Error::InvalidPoint {
+                point,
+                settings: settings(&design, point),
+                message: e.to_string(),
+            })?;
+            scenarios.push(scenario);
+        }
+        Ok(Self {
+            design,
+            scenarios,
+            origin: base.origin,
+            base_text: base.text,
+        })
+    }
+
+    /// Every task, in design order (point, then replicate).
+    pub fn tasks(&self) -> Vec<Task> {
+        self.scenarios
+            .iter()
+            .enumerate()
+            .flat_map(|(point, s)| {
+                (0..s.replicates).map(move |replicate| Task { point, replicate })
+            })
+            .collect()
+    }
+
+    /// Runs in the whole design: points × replicates × policies.
+    pub fn runs(&self) -> u64 {
+        self.scenarios
+            .iter()
+            .map(|s| u64::from(s.replicates) * s.policies.len() as u64)
+            .sum()
+    }
+
+    /// Runs in `task`: one per policy of its point.
+    pub fn runs_in(&self, task: Task) -> u64 {
+        self.scenarios[task.point].policies.len() as u64
+    }
+
+    /// The point with the most listeners × tracks: the one whose runs need most memory.
+    pub fn largest_point(&self) -> &Scenario {
+        self.scenarios
+            .iter()
+            .max_by_key(|s| u64::from(s.listeners) * u64::from(s.total_tracks()))
+            .expect("invariant: a design has at least one point")
+    }
+}
+
+/// `key=value, key=value` of a point, for messages.
+fn settings(design: &Design, point: usize) -> String {
+    design
+        .keys
+        .iter()
+        .zip(design.cells(point))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What happened to the tasks of one call to [`run_sweep`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Tasks already recorded in the directory (skipped).
+    pub skipped_tasks: usize,
+    /// Tasks run now.
+    pub ran_tasks: usize,
+    /// Runs that failed (an error row each), over the whole design.
+    pub failed_runs: usize,
+}
+
+/// Runs every task of `sweep` not yet recorded in `dir` (created, or a directory of the
+/// same sweep when `resume`), then assembles the tables. `on_task` is called with the
+/// runs of each task as it finishes, from any thread; work is spread over the current
+/// rayon pool, one task per thread at a time.
+pub fn run_sweep(
+    sweep: &Sweep,
+    identity: &Identity,
+    dir: &Path,
+    resume: bool,
+    on_task: &(dyn Fn(u64) + Sync),
+) -> Result<Outcome> {
+    let journal = journal::Journal::open(dir, identity, resume)?;
+    let tasks = sweep.tasks();
+    if journal.complete() {
+        return Ok(Outcome {
+            skipped_tasks: tasks.len(),
+            ran_tasks: 0,
+            failed_runs: journal.failed_runs(),
+        });
+    }
+    let todo: Vec<Task> = tasks.iter().copied().filter(|&t| !journal.has(t)).collect();
+    let skipped = tasks.len() - todo.len();
+
+    let next = AtomicUsize::new(0);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let lanes = rayon::current_num_threads().min(todo.len()).max(1);
+    (0..lanes).into_par_iter().for_each(|_| {
+        loop {
+            if failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                return;
+            }
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&task) = todo.get(i) else {
+                return;
+            };
+            let rows = run_task(sweep, task);
+            if let Err(e) = journal.record(task, &rows) {
+                if let Ok(mut f) = failure.lock() {
+                    f.get_or_insert(e);
+                }
+                return;
+            }
+            on_task(sweep.runs_in(task));
+        }
+    });
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let failed_runs = tables::assemble(sweep, &journal, &tasks)?;
+    journal.finish(failed_runs)?;
+    Ok(Outcome {
+        skipped_tasks: skipped,
+        ran_tasks: todo.len(),
+        failed_runs,
+    })
+}
+
+/// One task's rows: a `runs.csv` line per policy and region, and an error line per
+/// policy whose run failed.
+pub struct TaskRows {
+    /// Lines of `runs.csv` (each ending in a newline).
+    pub runs: String,
+    /// Lines of `errors.csv`.
+    pub errors: String,
+}
+
+/// Generates the task's world and runs every policy of its point on it.
+fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
+    let scenario = &sweep.scenarios[task.point];
+    let key = replicate_key(scenario, task.replicate);
+    let prefix = tables::row_prefix(&sweep.design, task);
+    let mut rows = TaskRows {
+        runs: String::new(),
+        errors: String::new(),
+    };
+    let world = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        World::generate(scenario, key)
+    }));
+    for (p, policy) in scenario.policies.iter().enumerate() {
+        let outcome = match &world {
+            Ok(world) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if injected_failure(task, &policy.name) {
+                    panic!("failure injected by {FAIL_RUN_VARIABLE}");
+                }
+                let run = run_one(scenario, world, task.replicate, key, p, &|| {});
+                run_metrics(scenario, &run)
+            }))
+            .map_err(|payload| panic_message(payload.as_ref())),
+            Err(payload) => Err(format!(
+                "generating the world: {}",
+                panic_message(payload.as_ref())
+            )),
+        };
+        match outcome {
+            Ok(values) => {
+                tables::push_runs(&mut rows.runs, &prefix, scenario, &policy.name, &values)
+            }
+            Err(message) => tables::push_error(&mut rows.errors, &prefix, &policy.name, &message),
+        }
+    }
+    rows
+}
+
+/// Fault injection for testing how a sweep records a failed run: with
+/// `CHARTSIM_FAIL_RUN=POINT/REPLICATE/POLICY` set, that run stops as a failing run would.
+pub const FAIL_RUN_VARIABLE: &str = "CHARTSIM_FAIL_RUN";
+
+fn injected_failure(task: Task, policy: &str) -> bool {
+    std::env::var(FAIL_RUN_VARIABLE)
+        .is_ok_and(|v| v == format!("{}/{}/{policy}", task.point, task.replicate))
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the run stopped with an unknown error".to_owned())
+}
+
+/// Where a sweep's results go by default: `results/<name>/sweep-<design hash>`.
+pub fn default_dir(sweep: &Sweep, identity: &Identity) -> PathBuf {
+    Path::new("results")
+        .join(&sweep.scenarios[0].name)
+        .join(format!("sweep-{:016x}", identity.fingerprint()))
+}
