@@ -86,6 +86,9 @@ impl Sweep {
                 if let Some(replicates) = replicates {
                     scenario = scenario.with_replicates(replicates)?;
                 }
+                // A sweep keeps run-level metrics only, none of which reads the
+                // distinct-listener sets behind tracks.csv: they would cost time and memory.
+                scenario.measures.listeners_per_track = false;
                 Ok(scenario)
             };
             let scenario = at_point().map_err(|e| Error::InvalidPoint {
