@@ -31,6 +31,18 @@ enum Command {
     /// Run a scenario at every point of a design (--grid, [[sweep.axis]] or --design),
     /// every policy on the same replicate worlds, streaming runs.csv and points.csv.
     Sweep(sweep::SweepArgs),
+    /// Join the shard directories of one sweep (`sweep --shard K/N`) into OUT: the files
+    /// one machine running the whole sweep would have written.
+    Merge {
+        /// The merged result directory (absent or empty).
+        out: PathBuf,
+        /// The shards' directories, all of the same sweep.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// No summary line.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Validate a scenario file without running it.
     Check {
         /// Scenario file (TOML).
@@ -121,6 +133,7 @@ impl Cli {
         match self.command {
             Command::Run(args) => run(args),
             Command::Sweep(args) => sweep::sweep(args),
+            Command::Merge { out, shards, quiet } => sweep::merge(&out, &shards, quiet),
             Command::Check { scenario } => {
                 let s = Scenario::from_file(&scenario)?;
                 println!(

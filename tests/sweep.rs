@@ -350,3 +350,86 @@ fn a_design_file_and_a_file_sweep_table_give_their_points() {
     // `run` on the same file runs its base scenario, ignoring the sweep table.
     common::run_scenario(&file, &tmp.path().join("run"), &["--replicates", "1"]).assert_success();
 }
+
+#[test]
+fn shards_merged_give_the_bytes_of_one_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let grid = ["--grid", "utility.local=0.1,0.3,0.6", "--replicates", "3"];
+    let whole = tmp.path().join("whole");
+    sweep(&whole, &grid).assert_success();
+    // Four parts: two given as K/N, two taking K from an array job's environment.
+    let shards: Vec<std::path::PathBuf> = (0..4)
+        .map(|k| tmp.path().join(format!("shard-{k}")))
+        .collect();
+    for (k, dir) in shards.iter().enumerate() {
+        let tiny = tiny_path();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chartsim"));
+        command
+            .args([
+                "sweep",
+                tiny.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--quiet",
+            ])
+            .args(grid)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX");
+        match k {
+            0 | 1 => command.args(["--shard", &format!("{k}/4")]),
+            2 => command
+                .args(["--shard", "4"])
+                .env("SLURM_ARRAY_TASK_ID", "2"),
+            _ => command
+                .args(["--shard", "/4"])
+                .env("JOB_COMPLETION_INDEX", "3"),
+        };
+        let status = command.status().unwrap();
+        assert!(status.success(), "shard {k}");
+        assert!(
+            !dir.join("runs.csv").exists(),
+            "a shard leaves the tables to merge"
+        );
+    }
+    let merge = |out: &Path, parts: &[&std::path::PathBuf]| {
+        let mut args = vec![
+            "merge".to_owned(),
+            out.display().to_string(),
+            "--quiet".to_owned(),
+        ];
+        args.extend(parts.iter().map(|p| p.display().to_string()));
+        chartsim(args)
+    };
+    let merged = tmp.path().join("merged");
+    // A missing shard is named, and nothing is written.
+    merge(&merged, &[&shards[0], &shards[1], &shards[3]])
+        .assert_user_error()
+        .assert_stderr_mentions(&["2 of 9 tasks are in none of the shards", "shard 2/4"]);
+    assert!(!merged.exists());
+    merge(&merged, &[&shards[3], &shards[1], &shards[0], &shards[2]]).assert_success();
+    assert_same_tables(
+        &whole,
+        &merged,
+        &[&SWEEP_TABLES[..], &["sweep.json"]].concat(),
+    );
+
+    // A shard of another design is refused; so is a whole sweep.
+    let other = tmp.path().join("other");
+    sweep(
+        &other,
+        &["--grid", "utility.local=0.1,0.3", "--shard", "0/4"],
+    )
+    .assert_success();
+    merge(&tmp.path().join("m2"), &[&shards[0], &other])
+        .assert_user_error()
+        .assert_stderr_mentions(&["different sweep"]);
+    merge(&tmp.path().join("m3"), &[&whole])
+        .assert_user_error()
+        .assert_stderr_mentions(&["not a shard"]);
+    sweep(
+        &tmp.path().join("bad"),
+        &["--grid", "utility.local=0.1", "--shard", "4/4"],
+    )
+    .assert_user_error()
+    .assert_stderr_mentions(&["from 0 to 3"]);
+}

@@ -13,9 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use chartsim::scenario::sweep::{Axis, Design, parse_grid, take_axes};
 use chartsim::scenario::{Override, ScenarioText};
-use chartsim::sweep::{Identity, Sweep, default_dir, run_sweep};
+use chartsim::sweep::{Identity, Shard, Sweep, default_dir, run_sweep};
 
-use super::{Knobs, command_line, default_threads, memory};
+use super::{Knobs, default_threads, memory};
 
 #[derive(clap::Args)]
 pub struct SweepArgs {
@@ -44,6 +44,11 @@ pub struct SweepArgs {
     /// Refuse designs of more runs (points × replicates × policies).
     #[arg(long, value_name = "N")]
     max_runs: Option<u64>,
+    /// Run only part K of N of the design (K from 0), into its own directory, for
+    /// `chartsim merge`. `--shard N` takes K from $SLURM_ARRAY_TASK_ID, else
+    /// $JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
     #[command(flatten)]
     knobs: Knobs,
 }
@@ -83,16 +88,31 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .with_replicates(threads as u32)?;
     memory::ensure_fits(&largest, threads, args.knobs.max_memory)?;
 
-    let identity = Identity::new(&sweep, command_line());
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let identity = Identity::new(&sweep, shard);
     let (dir, resume) = match (&args.resume, &args.out) {
         (Some(dir), _) => (dir.clone(), true),
         (None, Some(dir)) => (dir.clone(), false),
-        (None, None) => (default_dir(&sweep, &identity), false),
+        (None, None) => {
+            let dir = default_dir(&sweep, &identity);
+            match shard {
+                Some(s) => (dir.join(format!("shard-{}-of-{}", s.index, s.count)), false),
+                None => (dir, false),
+            }
+        }
     };
     let scenario = &sweep.scenarios[0];
     if !args.knobs.quiet {
+        let part = shard.map_or(String::new(), |s| {
+            format!(
+                " (shard {}/{}: {} of them)",
+                s.index,
+                s.count,
+                sweep.runs_of(shard)
+            )
+        });
         eprintln!(
-            "sweep: {} points × {} replicates × {} policies = {runs} runs; results in {}",
+            "sweep: {} points × {} replicates × {} policies = {runs} runs{part}; results in {}",
             sweep.design.len(),
             scenario.replicates,
             scenario.policies.len(),
@@ -100,7 +120,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         );
     }
 
-    let progress = Progress::new(runs, args.knobs.quiet);
+    let progress = Progress::new(sweep.runs_of(shard), args.knobs.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -115,8 +135,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         } else {
             String::new()
         };
+        let part = shard.map_or(String::new(), |s| {
+            format!(" (shard {}/{})", s.index, s.count)
+        });
         println!(
-            "swept {} points in {:.1} s{skipped}; results in {}",
+            "swept {} points{part} in {:.1} s{skipped}; results in {}",
             sweep.design.len(),
             started.elapsed().as_secs_f64(),
             dir.display()
@@ -130,6 +153,35 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `K/N` (K from 0), or `N` or `/N` with K from the array job's environment.
+fn parse_shard(text: &str) -> anyhow::Result<Shard> {
+    let bad = |message: String| anyhow::anyhow!("invalid option --shard {text}: {message}");
+    let (k, n) = text.split_once('/').unwrap_or(("", text));
+    let count: usize = n.trim().parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+        bad(format!(
+            "N must be a whole number of parts, at least 1, got '{n}'"
+        ))
+    })?;
+    let (index, from) = if k.trim().is_empty() {
+        let (variable, value) = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().map(|value| (*v, value)))
+            .ok_or_else(|| {
+                bad("K is not given and neither $SLURM_ARRAY_TASK_ID nor $JOB_COMPLETION_INDEX is set".into())
+            })?;
+        (value, format!(" (from ${variable})"))
+    } else {
+        (k.trim().to_owned(), String::new())
+    };
+    match index.parse::<usize>() {
+        Ok(index) if index < count => Ok(Shard { index, count }),
+        _ => Err(bad(format!(
+            "K{from} must be a whole number from 0 to {}, got '{index}'",
+            count - 1
+        ))),
+    }
 }
 
 /// The file's axes, with `--grid` axes replacing those of the same key or added after
@@ -223,4 +275,24 @@ impl Progress {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// `chartsim merge OUT SHARD...`.
+pub fn merge(out: &std::path::Path, shards: &[PathBuf], quiet: bool) -> anyhow::Result<()> {
+    let outcome = chartsim::sweep::merge(out, shards)?;
+    if !quiet {
+        println!(
+            "merged {} shards; results in {}",
+            shards.len(),
+            out.display()
+        );
+    }
+    if outcome.failed_runs > 0 {
+        bail!(
+            "{} runs failed; their rows are in {}",
+            outcome.failed_runs,
+            out.join(chartsim::sweep::ERROR_FILE).display()
+        );
+    }
+    Ok(())
 }

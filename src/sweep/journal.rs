@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Sweep, Task, TaskRows};
+use super::{Options, Sweep, Task, TaskRows};
 use crate::error::{Error, Result};
 use crate::output::{SOURCE_REVISION, io};
 
@@ -34,32 +34,44 @@ pub struct Identity {
     pub scenario_source: String,
     /// The base scenario after the sweep-wide `--set` overrides.
     pub base_scenario: String,
+    /// `--seed` and `--replicates`, which replace the scenario's at every point.
+    pub options: Options,
     /// The swept key paths.
     pub keys: Vec<String>,
     /// Each point's values of the swept keys.
-    pub points: Vec<Vec<String>>,
-    /// A fingerprint of each point's resolved scenario (seed and replicates included).
+    pub points: Vec<Vec<toml::Value>>,
+    /// A fingerprint of each point's resolved scenario.
     pub point_fingerprints: Vec<String>,
-    /// The command that started the sweep (not compared on resume).
-    pub command: String,
-    /// Whether `runs.csv`, `points.csv` and `errors.csv` are whole.
+    /// The part of the design this directory holds, for a shard (`--shard K/N`).
+    pub shard: Option<Shard>,
+    /// Whether the directory's work is done: the tables are whole, or, for a shard, every
+    /// task of the shard is recorded.
     pub complete: bool,
     /// Runs that failed (rows of `errors.csv`), once complete.
     pub failed_runs: usize,
 }
 
+/// The `index`-th of `count` parts of a design (from 0): the tasks whose position in
+/// design order leaves remainder `index` when divided by `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which part, from 0.
+    pub index: usize,
+    /// How many parts.
+    pub count: usize,
+}
+
 impl Identity {
-    /// The identity of `sweep`, started by `command`.
-    pub fn new(sweep: &Sweep, command: String) -> Self {
+    /// The identity of `sweep` (of its part `shard`, if given).
+    pub fn new(sweep: &Sweep, shard: Option<Shard>) -> Self {
         Self {
             chartsim_version: env!("CARGO_PKG_VERSION").to_owned(),
             source_revision: SOURCE_REVISION.to_owned(),
             scenario_source: sweep.origin.clone(),
             base_scenario: sweep.base_text.clone(),
+            options: sweep.options,
             keys: sweep.design.keys.clone(),
-            points: (0..sweep.design.len())
-                .map(|p| sweep.design.cells(p))
-                .collect(),
+            points: sweep.design.points.clone(),
             point_fingerprints: sweep
                 .scenarios
                 .iter()
@@ -68,31 +80,31 @@ impl Identity {
                     format!("{:016x}", crate::rng::fingerprint(&json))
                 })
                 .collect(),
-            command,
+            shard,
             complete: false,
             failed_runs: 0,
         }
     }
 
-    /// A fingerprint of what makes two sweeps the same (for a default folder name).
+    /// A fingerprint of the sweep (whatever the shard), for a default folder name.
     pub fn fingerprint(&self) -> u64 {
-        let json = serde_json::to_vec(&self.compared()).expect("invariant: serialises");
+        let json = serde_json::to_vec(&self.of_design()).expect("invariant: serialises");
         crate::rng::fingerprint(&json)
     }
 
-    /// The fields compared on resume, with the others blanked.
-    fn compared(&self) -> Self {
+    /// The fields that make the sweep, with the shard and progress blanked.
+    pub fn of_design(&self) -> Self {
         Self {
-            command: String::new(),
+            shard: None,
             complete: false,
             failed_runs: 0,
             ..self.clone()
         }
     }
 
-    /// The first field in which `other` is a different sweep, as `field: there, now`.
-    fn difference(&self, other: &Self) -> Option<String> {
-        let (a, b) = (self.compared(), other.compared());
+    /// The first field in which `other` is a different sweep (or shard), as
+    /// `field: there, now`.
+    pub fn difference(&self, other: &Self) -> Option<String> {
         let field = |name: &str, x: String, y: String| {
             (x != y).then(|| {
                 format!(
@@ -102,27 +114,59 @@ impl Identity {
                 )
             })
         };
-        field("chartsim_version", a.chartsim_version, b.chartsim_version)
-            .or_else(|| field("source_revision", a.source_revision, b.source_revision))
-            .or_else(|| field("scenario_source", a.scenario_source, b.scenario_source))
-            .or_else(|| field("swept keys", a.keys.join(","), b.keys.join(",")))
-            .or_else(|| {
-                (a.points != b.points).then(|| {
-                    format!(
-                        "the design's points differ ({} there, {} now)",
-                        a.points.len(),
-                        b.points.len()
-                    )
-                })
+        let (a, b) = (self, other);
+        field(
+            "chartsim_version",
+            a.chartsim_version.clone(),
+            b.chartsim_version.clone(),
+        )
+        .or_else(|| {
+            field(
+                "source_revision",
+                a.source_revision.clone(),
+                b.source_revision.clone(),
+            )
+        })
+        .or_else(|| {
+            field(
+                "scenario_source",
+                a.scenario_source.clone(),
+                b.scenario_source.clone(),
+            )
+        })
+        .or_else(|| field("swept keys", a.keys.join(","), b.keys.join(",")))
+        .or_else(|| {
+            (a.points != b.points).then(|| {
+                format!(
+                    "the design's points differ ({} there, {} now)",
+                    a.points.len(),
+                    b.points.len()
+                )
             })
-            .or_else(|| field("base scenario", a.base_scenario, b.base_scenario))
-            .or_else(|| {
-                (a.point_fingerprints != b.point_fingerprints)
-                    .then(|| "a point's resolved scenario (seed or replicates?)".to_owned())
-            })
+        })
+        .or_else(|| {
+            field(
+                "options",
+                format!("{:?}", a.options),
+                format!("{:?}", b.options),
+            )
+        })
+        .or_else(|| {
+            field(
+                "base scenario",
+                a.base_scenario.clone(),
+                b.base_scenario.clone(),
+            )
+        })
+        .or_else(|| {
+            (a.point_fingerprints != b.point_fingerprints)
+                .then(|| "a point's resolved scenario".to_owned())
+        })
+        .or_else(|| field("shard", shard_text(a.shard), shard_text(b.shard)))
     }
 
-    fn write(&self, dir: &Path) -> Result<()> {
+    /// Writes `sweep.json` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).expect("invariant: serialises") + "\n";
         write_aside(&dir.join(SWEEP_FILE), text.as_bytes())
     }
@@ -207,6 +251,41 @@ impl Journal {
         })
     }
 
+    /// Opens a shard's directory to read what it recorded (for `chartsim merge`).
+    pub fn read_shard(dir: &Path) -> Result<(Identity, Self)> {
+        let refuse = |why: &str| Error::OutputRefused {
+            path: dir.to_owned(),
+            why: why.to_owned(),
+        };
+        let identity = fs::read_to_string(dir.join(SWEEP_FILE))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Identity>(&t).ok())
+            .ok_or_else(|| {
+                refuse("it is not a chartsim sweep directory (no readable sweep.json)")
+            })?;
+        if identity.shard.is_none() {
+            return Err(refuse("it is a whole sweep, not a shard (--shard K/N)"));
+        }
+        let journal = dir.join(JOURNAL);
+        let mut done = HashSet::new();
+        if journal.is_dir() {
+            for (_, name) in files_in(&journal)? {
+                if let Some(task) = parse_task(&name).filter(|_| name.ends_with(".csv")) {
+                    done.insert(task);
+                }
+            }
+        }
+        let journal = Self {
+            dir: dir.to_owned(),
+            identity: Identity {
+                complete: false,
+                ..identity.clone()
+            },
+            done,
+        };
+        Ok((identity, journal))
+    }
+
     /// Whether the directory already holds the complete sweep.
     pub fn complete(&self) -> bool {
         self.identity.complete
@@ -256,11 +335,15 @@ impl Journal {
     }
 
     /// Marks the sweep complete in `sweep.json`, then removes the journal's files (its
-    /// own, by name; anything else found there is left, and so is the folder).
+    /// own, by name; anything else found there is left, and so is the folder); a shard
+    /// keeps its journal, which `chartsim merge` reads.
     pub fn finish(mut self, failed_runs: usize) -> Result<()> {
         self.identity.complete = true;
         self.identity.failed_runs = failed_runs;
         self.identity.write(&self.dir)?;
+        if self.identity.shard.is_some() {
+            return Ok(()); // a shard's journal is its result, for `chartsim merge`
+        }
         let journal = self.dir.join(JOURNAL);
         for (path, name) in files_in(&journal)? {
             if parse_task(&name).is_some() {
@@ -298,6 +381,11 @@ fn files_in(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         files.push((path, name));
     }
     Ok(files)
+}
+
+/// `K/N`, or `whole` for a sweep that is not a shard.
+fn shard_text(shard: Option<Shard>) -> String {
+    shard.map_or("whole".to_owned(), |s| format!("{}/{}", s.index, s.count))
 }
 
 fn task_name(task: Task) -> String {

@@ -19,6 +19,7 @@
 //! run per thread are alive, as in a plain run at the same thread count.
 
 mod journal;
+mod merge;
 mod tables;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-pub use journal::{Identity, JOURNAL, SWEEP_FILE};
+pub use journal::{Identity, JOURNAL, SWEEP_FILE, Shard};
+pub use merge::merge;
 pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE};
 
 use crate::batch::{replicate_key, run_metrics};
@@ -49,6 +51,17 @@ pub struct Sweep {
     /// The base scenario's text after the sweep-wide `--set` overrides (recorded in
     /// `sweep.json`).
     pub base_text: String,
+    /// What replaces the scenario's seed and replicates at every point.
+    pub options: Options,
+}
+
+/// The command-line options that change every point's scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Options {
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--replicates`.
+    pub replicates: Option<u32>,
 }
 
 /// One (point, replicate world) of a sweep: its policies run on one generated world.
@@ -74,16 +87,35 @@ impl Sweep {
     ) -> Result<Self> {
         let base = ScenarioText::load(path, overrides)?;
         base.validate()?;
+        Self::build(base, design, Options { seed, replicates })
+    }
+
+    /// The sweep a directory's `sweep.json` describes (to merge shards).
+    pub fn from_identity(identity: &Identity) -> Result<Self> {
+        let base = ScenarioText::new(
+            identity.base_scenario.clone(),
+            identity.scenario_source.clone(),
+        );
+        let design = Design {
+            keys: identity.keys.clone(),
+            points: identity.points.clone(),
+        };
+        Self::build(base, design, identity.options)
+    }
+
+    /// Each point is the base text with the design's overrides, validated.
+    fn build(base: ScenarioText, design: Design, options: Options) -> Result<Self> {
         let mut scenarios = Vec::with_capacity(design.len());
         for point in 0..design.len() {
-            let mut all = overrides.to_vec();
-            all.extend(design.overrides(point));
             let at_point = || -> Result<Scenario> {
-                let mut scenario = ScenarioText::load(path, &all)?.validate()?;
-                if let Some(seed) = seed {
+                let mut scenario = base
+                    .clone()
+                    .with_overrides(&design.overrides(point))?
+                    .validate()?;
+                if let Some(seed) = options.seed {
                     scenario = scenario.with_seed(seed);
                 }
-                if let Some(replicates) = replicates {
+                if let Some(replicates) = options.replicates {
                     scenario = scenario.with_replicates(replicates)?;
                 }
                 // A sweep keeps run-level metrics only, none of which reads the
@@ -103,6 +135,7 @@ impl Sweep {
             scenarios,
             origin: base.origin,
             base_text: base.text,
+            options,
         })
     }
 
@@ -122,6 +155,16 @@ impl Sweep {
         self.scenarios
             .iter()
             .map(|s| u64::from(s.replicates) * s.policies.len() as u64)
+            .sum()
+    }
+
+    /// Runs in the tasks of `shard` (all runs for `None`).
+    pub fn runs_of(&self, shard: Option<Shard>) -> u64 {
+        self.tasks()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| shard.is_none_or(|s| i % s.count == s.index))
+            .map(|(_, t)| self.runs_in(t))
             .sum()
     }
 
@@ -162,7 +205,8 @@ pub struct Outcome {
 }
 
 /// Runs every task of `sweep` not yet recorded in `dir` (created, or a directory of the
-/// same sweep when `resume`), then assembles the tables. `on_task` is called with the
+/// same sweep when `resume`), then assembles the tables (a shard, whose `identity` names
+/// it, runs only its tasks and leaves the tables to [`merge`]). `on_task` is called with the
 /// runs of each task as it finishes, from any thread; work is spread over the current
 /// rayon pool, one task per thread at a time.
 pub fn run_sweep(
@@ -174,15 +218,22 @@ pub fn run_sweep(
 ) -> Result<Outcome> {
     let journal = journal::Journal::open(dir, identity, resume)?;
     let tasks = sweep.tasks();
+    let shard = identity.shard;
+    let mine: Vec<Task> = tasks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| shard.is_none_or(|s| i % s.count == s.index))
+        .map(|(_, &t)| t)
+        .collect();
+    let todo: Vec<Task> = mine.iter().copied().filter(|&t| !journal.has(t)).collect();
+    let skipped = mine.len() - todo.len();
     if journal.complete() {
         return Ok(Outcome {
-            skipped_tasks: tasks.len(),
+            skipped_tasks: mine.len(),
             ran_tasks: 0,
             failed_runs: journal.failed_runs(),
         });
     }
-    let todo: Vec<Task> = tasks.iter().copied().filter(|&t| !journal.has(t)).collect();
-    let skipped = tasks.len() - todo.len();
 
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
@@ -209,7 +260,16 @@ pub fn run_sweep(
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
     }
-    let failed_runs = tables::assemble(sweep, &journal, &tasks)?;
+    let failed_runs = if shard.is_some() {
+        // A shard's tables are made by `chartsim merge`; count its failed runs.
+        let mut failed = 0;
+        for &task in &mine {
+            failed += journal.read(task)?.errors.lines().count();
+        }
+        failed
+    } else {
+        tables::assemble(sweep, &journal, &tasks)?
+    };
     journal.finish(failed_runs)?;
     Ok(Outcome {
         skipped_tasks: skipped,
