@@ -149,6 +149,10 @@ impl Cli {
                 );
                 Ok(())
             }
+            Command::Plot { dir } if dir.join(chartsim::sweep::SWEEP_FILE).is_file() => {
+                chartsim::report::write_sweep_report(&dir)?;
+                Ok(())
+            }
             Command::Plot { dir } => {
                 chartsim::report::redraw(&dir)?;
                 Ok(())

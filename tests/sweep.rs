@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{Table, assert_same_tables, chartsim, entries, read_bytes, tiny_path};
 
-const SWEEP_TABLES: [&str; 3] = ["runs.csv", "points.csv", "errors.csv"];
+const SWEEP_TABLES: [&str; 4] = ["runs.csv", "points.csv", "errors.csv", "report.html"];
 
 /// `chartsim sweep tests/data/tiny.toml --out OUT --quiet EXTRA...`.
 fn sweep(out: &Path, extra: &[&str]) -> common::Outcome {
@@ -148,7 +148,13 @@ fn results_do_not_depend_on_threads() {
     assert_same_tables(&one, &two, &SWEEP_TABLES);
     assert_eq!(
         entries(&one),
-        ["errors.csv", "points.csv", "runs.csv", "sweep.json"]
+        [
+            "errors.csv",
+            "points.csv",
+            "report.html",
+            "runs.csv",
+            "sweep.json"
+        ]
     );
 }
 
@@ -346,7 +352,8 @@ fn a_design_file_and_a_file_sweep_table_give_their_points() {
         "--quiet",
     ])
     .assert_success();
-    assert_same_tables(&from_design, &from_file, &SWEEP_TABLES);
+    // (report.html names its scenario file, which differs)
+    assert_same_tables(&from_design, &from_file, &SWEEP_TABLES[..3]);
     // `run` on the same file runs its base scenario, ignoring the sweep table.
     common::run_scenario(&file, &tmp.path().join("run"), &["--replicates", "1"]).assert_success();
 }
@@ -432,4 +439,80 @@ fn shards_merged_give_the_bytes_of_one_machine() {
     )
     .assert_user_error()
     .assert_stderr_mentions(&["from 0 to 3"]);
+}
+
+#[test]
+fn the_report_counts_points_as_points_csv_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    sweep(
+        &out,
+        &["--grid", "utility.local=0.1,0.35,0.6", "--replicates", "3"],
+    )
+    .assert_success();
+    // Count, from points.csv, the points where random's paired difference in the UK local
+    // share of streams has a 95% interval above 0, below 0, or spanning it.
+    let points = Table::read(&out, "points.csv");
+    let (mut up, mut down, mut unclear) = (0, 0, 0);
+    for row in &points.rows {
+        if (
+            &row[points.col("policy")],
+            &row[points.col("region")],
+            &row[points.col("metric")],
+        ) != ("random", "UK", "local_share_streams")
+        {
+            continue;
+        }
+        let low: f64 = row[points.col("diff_ci_low")].parse().unwrap();
+        let high: f64 = row[points.col("diff_ci_high")].parse().unwrap();
+        if low > 0.0 {
+            up += 1;
+        } else if high < 0.0 {
+            down += 1;
+        } else {
+            unclear += 1;
+        }
+    }
+    assert_eq!(up + down + unclear, 3);
+    let report = String::from_utf8(read_bytes(&out, "report.html")).unwrap();
+    let sentence = report
+        .split("<li>")
+        .map(|s| s.split("</li>").next().unwrap())
+        .find(|s| s.starts_with("random") && s.contains("local share of streams in UK"))
+        .expect("a finding for random's local share of UK streams");
+    if up + down == 0 {
+        assert!(
+            sentence.contains("no measurable difference")
+                && sentence.contains("any of the 3 points"),
+            "{sentence}"
+        );
+    } else {
+        if up > 0 {
+            assert!(
+                sentence.contains(&format!(
+                    "raised the local share of streams in UK at {up} of 3 points"
+                )),
+                "{sentence}"
+            );
+        }
+        if down > 0 {
+            assert!(
+                sentence.contains(&format!("at {down} of 3 points")),
+                "{sentence}"
+            );
+        }
+        if unclear > 0 {
+            assert!(
+                sentence.contains(&format!(
+                    "at the other {unclear} it made no measurable difference"
+                )),
+                "{sentence}"
+            );
+        }
+    }
+    // `chartsim plot DIR` redraws the same page from the files.
+    let before = read_bytes(&out, "report.html");
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    chartsim(["plot", out.to_str().unwrap()]).assert_success();
+    assert_eq!(read_bytes(&out, "report.html"), before);
 }

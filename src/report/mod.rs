@@ -14,7 +14,9 @@ use crate::plot::lorenz::LorenzUnit;
 use crate::plot::{PlotError, PlotKind, WrittenPlot, write_plots};
 
 mod redraw;
+mod sweep;
 pub use redraw::redraw;
+pub use sweep::{Finding, write_sweep_report};
 
 /// Reads the result files in `dir`, writes `dir/plots/*` and `dir/report.html`, in place
 /// (for a fresh staging directory; [`redraw`] replaces those of a finished result).

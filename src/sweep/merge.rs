@@ -95,6 +95,7 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<Outcome> {
         merged.record(task, &opened[s].1.read(task)?)?;
     }
     let failed_runs = tables::assemble(&sweep, &merged, &tasks)?;
+    super::write_report(out)?;
     merged.finish(failed_runs)?;
     Ok(Outcome {
         skipped_tasks: 0,

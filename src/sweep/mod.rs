@@ -268,13 +268,23 @@ pub fn run_sweep(
         }
         failed
     } else {
-        tables::assemble(sweep, &journal, &tasks)?
+        let failed = tables::assemble(sweep, &journal, &tasks)?;
+        write_report(dir)?;
+        failed
     };
     journal.finish(failed_runs)?;
     Ok(Outcome {
         skipped_tasks: skipped,
         ran_tasks: todo.len(),
         failed_runs,
+    })
+}
+
+/// Writes the sweep's `report.html` from its tables.
+fn write_report(dir: &Path) -> Result<()> {
+    crate::report::write_sweep_report(dir).map_err(|e| Error::WriteResults {
+        path: dir.join("report.html"),
+        source: std::io::Error::other(e.to_string()),
     })
 }
 
