@@ -150,11 +150,21 @@ fn results_do_not_depend_on_threads() {
         entries(&one),
         [
             "errors.csv",
+            "plots",
             "points.csv",
             "report.html",
             "runs.csv",
             "sweep.json"
         ]
+    );
+    // The dose-response plots are drawn from the tables, so they are identical too.
+    assert_same_tables(
+        &one.join("plots"),
+        &two.join("plots"),
+        &[
+            "sweep_local_share_streams.svg",
+            "sweep_local_share_streams.png",
+        ],
     );
 }
 

@@ -10,6 +10,7 @@
 pub mod bump;
 pub mod compare;
 pub mod data;
+pub mod dose;
 pub mod files;
 pub mod local;
 pub mod lorenz;
@@ -154,25 +155,40 @@ pub const NO_PLAYS: &str = "no plays — listeners streamed nothing in this run"
 
 /// Renders one plot to an SVG string.
 pub fn render_svg(kind: PlotKind, data: &ResultData) -> Result<String, String> {
-    register_fonts();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, kind.size(data)).into_drawing_area();
-        kind.draw(&root, data)?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+    svg_of(kind.size(data), |root| kind.draw(root, data))
 }
 
 /// Renders one plot to PNG bytes (drawn in memory, so a failed write is an ordinary
 /// I/O error of the caller's, never half an image).
 pub fn render_png(kind: PlotKind, data: &ResultData) -> Result<Vec<u8>, String> {
+    png_of(kind.size(data), |root| kind.draw(root, data))
+}
+
+/// Draws onto an SVG canvas of `size` pixels and returns the document.
+pub fn svg_of(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> style::DrawResult,
+) -> Result<String, String> {
     register_fonts();
-    let (width, height) = kind.size(data);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Draws onto an in-memory bitmap of `size` pixels and returns it encoded as PNG.
+pub fn png_of(
+    (width, height): (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> style::DrawResult,
+) -> Result<Vec<u8>, String> {
+    register_fonts();
     let mut pixels = vec![0_u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-        kind.draw(&root, data)?;
+        draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
     let image = image::RgbImage::from_raw(width, height, pixels)

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use super::{CSS, esc};
 use crate::plot::PlotError;
+use crate::plot::dose::{PointRow, Points, write_dose_plots};
 
 /// The metrics the findings speak of: (column, words, whether it is a fraction shown in
 /// percentage points).
@@ -42,19 +43,6 @@ const FINDING_METRICS: [(&str, &str, bool); 7] = [
     ),
     ("hhi_tracks", "the concentration of streams (HHI)", false),
 ];
-
-/// One row of `points.csv`, as the report needs it.
-#[derive(Clone, Debug)]
-struct PointRow {
-    point: usize,
-    settings: String,
-    policy: String,
-    region: String,
-    metric: String,
-    diff: Option<f64>,
-    low: Option<f64>,
-    high: Option<f64>,
-}
 
 /// What a policy did to a metric in a region over the design.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,81 +129,6 @@ impl Finding {
     }
 }
 
-/// Reads `points.csv`: the swept keys (columns between `point` and `policy`) and its rows.
-fn read_points(path: &Path) -> Result<(Vec<String>, Vec<PointRow>), PlotError> {
-    let malformed = |message: String| PlotError::Malformed {
-        path: path.to_owned(),
-        message,
-    };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(source) => PlotError::Read {
-            path: path.to_owned(),
-            source,
-        },
-        other => malformed(format!("{other:?}")),
-    })?;
-    let headers = reader
-        .headers()
-        .map_err(|e| malformed(e.to_string()))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| malformed(format!("no column '{name}'")))
-    };
-    let (point, policy, region, metric) = (
-        col("point")?,
-        col("policy")?,
-        col("region")?,
-        col("metric")?,
-    );
-    let (diff, low, high) = (
-        col("diff_vs_baseline")?,
-        col("diff_ci_low")?,
-        col("diff_ci_high")?,
-    );
-    let keys: Vec<String> = headers
-        .iter()
-        .skip(point + 1)
-        .take(policy - point - 1)
-        .map(str::to_owned)
-        .collect();
-    let mut rows = Vec::new();
-    for (line, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| malformed(e.to_string()))?;
-        let number = |i: usize| {
-            record
-                .get(i)
-                .and_then(|c| c.parse::<f64>().ok())
-                .filter(|x| x.is_finite())
-        };
-        let settings = keys
-            .iter()
-            .enumerate()
-            .map(|(k, key)| format!("{key} = {}", record.get(point + 1 + k).unwrap_or("")))
-            .collect::<Vec<_>>()
-            .join(", ");
-        rows.push(PointRow {
-            point: record[point].parse().map_err(|_| {
-                malformed(format!(
-                    "line {}: point '{}' is not a number",
-                    line + 2,
-                    &record[point]
-                ))
-            })?,
-            settings,
-            policy: record[policy].to_owned(),
-            region: record[region].to_owned(),
-            metric: record[metric].to_owned(),
-            diff: number(diff),
-            low: number(low),
-            high: number(high),
-        });
-    }
-    Ok((keys, rows))
-}
-
 /// Findings per (policy, region, metric) over the design, for every policy but the
 /// baseline (the first policy of each point's rows).
 fn findings(rows: &[PointRow]) -> BTreeMap<(String, String, String), Finding> {
@@ -236,13 +149,14 @@ fn findings(rows: &[PointRow]) -> BTreeMap<(String, String, String), Finding> {
 
 /// Writes `dir/report.html` for the sweep in `dir` (from `points.csv` and `sweep.json`).
 pub fn write_sweep_report(dir: &Path) -> Result<(), PlotError> {
-    let (keys, rows) = read_points(&dir.join("points.csv"))?;
+    let points = Points::read(&dir.join("points.csv"))?;
+    let plots = write_dose_plots(dir, &points)?;
     let source = std::fs::read_to_string(dir.join("sweep.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| v["scenario_source"].as_str().map(str::to_owned))
         .unwrap_or_default();
-    let html = render(&source, &keys, &rows);
+    let html = render(&source, &points, &plots);
     let path = dir.join("report.html");
     let tmp = dir.join(".report.html.partial");
     std::fs::write(&tmp, html)
@@ -250,7 +164,17 @@ pub fn write_sweep_report(dir: &Path) -> Result<(), PlotError> {
         .map_err(|source| PlotError::Write { path, source })
 }
 
-fn render(source: &str, keys: &[String], rows: &[PointRow]) -> String {
+/// `key = value, …` of a row's point.
+fn settings(keys: &[String], row: &PointRow) -> String {
+    keys.iter()
+        .zip(&row.cells)
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn render(source: &str, points_csv: &Points, plots: &[(String, String)]) -> String {
+    let (keys, rows) = (&points_csv.keys, &points_csv.rows[..]);
     let points = rows.iter().map(|r| r.point).max().map_or(0, |p| p + 1);
     let baseline = rows.first().map(|r| r.policy.as_str()).unwrap_or("");
     let mut regions: Vec<&str> = Vec::new();
@@ -306,6 +230,19 @@ fn render(source: &str, keys: &[String], rows: &[PointRow]) -> String {
         }
         html.push_str("</ul>");
     }
+    html.push_str("</section><section id=\"plots\"><h2>Dose and response</h2>");
+    for (stem, svg) in plots {
+        let start = svg.find("<svg").unwrap_or(0);
+        let _ = write!(
+            html,
+            "<figure>{}<figcaption>plots/{stem}.svg: each line is one policy at one setting \
+             of the other swept keys; the band is the 95% interval of its paired difference \
+             against {}, so where the band leaves the grey zero line the change is real.\
+             </figcaption></figure>",
+            &svg[start..],
+            esc(baseline)
+        );
+    }
     html.push_str("</section>");
     let _ = write!(
         html,
@@ -339,7 +276,7 @@ fn render(source: &str, keys: &[String], rows: &[PointRow]) -> String {
                 let _ = write!(
                     html,
                     "<tr><td>{point}</td><td>{}</td>",
-                    esc(&first.settings)
+                    esc(&settings(keys, first))
                 );
                 for policy in policies.iter().filter(|p| **p != baseline) {
                     let cell =
