@@ -12,6 +12,7 @@ pub mod compare;
 pub mod data;
 pub mod dose;
 pub mod files;
+pub mod heatmap;
 pub mod local;
 pub mod lorenz;
 pub mod no1;

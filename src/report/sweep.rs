@@ -15,6 +15,7 @@ use std::path::Path;
 use super::{CSS, esc};
 use crate::plot::PlotError;
 use crate::plot::dose::{PointRow, Points, write_dose_plots};
+use crate::plot::heatmap::write_heatmaps;
 
 /// The metrics the findings speak of: (column, words, whether it is a fraction shown in
 /// percentage points).
@@ -150,7 +151,8 @@ fn findings(rows: &[PointRow]) -> BTreeMap<(String, String, String), Finding> {
 /// Writes `dir/report.html` for the sweep in `dir` (from `points.csv` and `sweep.json`).
 pub fn write_sweep_report(dir: &Path) -> Result<(), PlotError> {
     let points = Points::read(&dir.join("points.csv"))?;
-    let plots = write_dose_plots(dir, &points)?;
+    let mut plots = write_dose_plots(dir, &points)?;
+    plots.extend(write_heatmaps(dir, &points)?);
     let source = std::fs::read_to_string(dir.join("sweep.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
