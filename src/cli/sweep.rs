@@ -120,7 +120,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         );
     }
 
-    let progress = Progress::new(sweep.runs_of(shard), args.knobs.quiet);
+    let progress = Progress::new(sweep.runs_left(shard, &dir), args.knobs.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -368,6 +368,17 @@ impl Journal {
     }
 }
 
+/// The tasks recorded in the journal of the sweep directory `dir` (none if it has none),
+/// read without changing anything.
+pub fn recorded_tasks(dir: &Path) -> HashSet<(usize, u32)> {
+    files_in(&dir.join(JOURNAL))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, name)| name.ends_with(".csv"))
+        .filter_map(|(_, name)| parse_task(&name))
+        .collect()
+}
+
 /// The entries of `dir` with their names (non-UTF-8 names as empty: never ours).
 fn files_in(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut files = Vec::new();

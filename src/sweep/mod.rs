@@ -168,6 +168,21 @@ impl Sweep {
             .sum()
     }
 
+    /// Runs of `shard` (all for `None`) not yet recorded in the sweep directory `dir`:
+    /// what a `--resume` still has to do.
+    pub fn runs_left(&self, shard: Option<Shard>, dir: &Path) -> u64 {
+        let done = journal::recorded_tasks(dir);
+        self.tasks()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                shard.is_none_or(|s| i % s.count == s.index)
+                    && !done.contains(&(t.point, t.replicate))
+            })
+            .map(|(_, t)| self.runs_in(t))
+            .sum()
+    }
+
     /// Runs in `task`: one per policy of its point.
     pub fn runs_in(&self, task: Task) -> u64 {
         self.scenarios[task.point].policies.len() as u64
