@@ -526,3 +526,43 @@ fn the_report_counts_points_as_points_csv_does() {
     chartsim(["plot", out.to_str().unwrap()]).assert_success();
     assert_eq!(read_bytes(&out, "report.html"), before);
 }
+
+#[test]
+fn weekly_rows_come_only_with_weekly_and_average_to_the_run_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    sweep(&out, &["--grid", "utility.local=0.1,0.6", "--weekly"]).assert_success();
+    let weekly = Table::read(&out, "weekly.csv");
+    // 2 points × 2 replicates × 3 policies × 4 regions (with all) × 8 weeks
+    assert_eq!(weekly.rows.len(), 2 * 2 * 3 * 4 * 8);
+    assert_eq!(
+        &weekly.headers[..6],
+        [
+            "point",
+            "utility.local",
+            "replicate",
+            "policy",
+            "region",
+            "week"
+        ]
+    );
+    // The run row's value is the mean over the weeks after burn-in (2 in tiny.toml).
+    let runs = Table::read(&out, "runs.csv");
+    let pick = |t: &Table, r: &csv::StringRecord| {
+        (&r[0] == "1")
+            && (&r[t.col("replicate")] == "1")
+            && (&r[t.col("policy")] == "content")
+            && (&r[t.col("region")] == "UK")
+    };
+    let weeks: Vec<f64> = weekly
+        .rows
+        .iter()
+        .filter(|r| pick(&weekly, r) && r[weekly.col("week")].parse::<u32>().unwrap() >= 2)
+        .map(|r| r[weekly.col("top10_share")].parse().unwrap())
+        .collect();
+    assert_eq!(weeks.len(), 6);
+    let mean = weeks.iter().sum::<f64>() / weeks.len() as f64;
+    let run = runs.rows.iter().find(|r| pick(&runs, r)).unwrap();
+    let value: f64 = run[runs.col("top10_share")].parse().unwrap();
+    assert!((mean - value).abs() < 1e-12, "{mean} vs {value}");
+}

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use chartsim::scenario::sweep::{Axis, Design, parse_grid, take_axes};
 use chartsim::scenario::{Override, ScenarioText};
-use chartsim::sweep::{Identity, Shard, Sweep, default_dir, run_sweep};
+use chartsim::sweep::{Identity, Options, Shard, Sweep, default_dir, run_sweep};
 
 use super::{Knobs, default_threads, memory};
 
@@ -41,6 +41,9 @@ pub struct SweepArgs {
     /// Continue the sweep in DIR, skipping every run recorded there.
     #[arg(long, value_name = "DIR")]
     resume: Option<PathBuf>,
+    /// Also write every run's weekly rows to weekly.csv (large: weeks × regions rows a run).
+    #[arg(long)]
+    weekly: bool,
     /// Refuse designs of more runs (points × replicates × policies).
     #[arg(long, value_name = "N")]
     max_runs: Option<u64>,
@@ -68,8 +71,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         args.scenario.as_deref(),
         &overrides,
         design,
-        args.knobs.seed,
-        args.knobs.replicates,
+        Options {
+            seed: args.knobs.seed,
+            replicates: args.knobs.replicates,
+            weekly: args.weekly,
+        },
     )?;
     let runs = sweep.runs();
     if let Some(max) = args.max_runs

@@ -311,6 +311,10 @@ impl Journal {
             // Left by an earlier attempt at this task that was killed before it finished.
             fs::remove_file(&errors).map_err(|e| io(&errors, e))?;
         }
+        let weekly = self.weekly_file(task);
+        if !rows.weekly.is_empty() {
+            write_aside(&weekly, rows.weekly.as_bytes())?;
+        }
         write_aside(&self.run_file(task), rows.runs.as_bytes())
     }
 
@@ -326,6 +330,7 @@ impl Journal {
         Ok(TaskRows {
             runs: read(self.run_file(task))?,
             errors: read(self.error_file(task))?,
+            weekly: read(self.weekly_file(task))?,
         })
     }
 
@@ -359,6 +364,12 @@ impl Journal {
         self.dir
             .join(JOURNAL)
             .join(format!("{}.csv", task_name(task)))
+    }
+
+    fn weekly_file(&self, task: Task) -> PathBuf {
+        self.dir
+            .join(JOURNAL)
+            .join(format!("{}.weekly", task_name(task)))
     }
 
     fn error_file(&self, task: Task) -> PathBuf {
@@ -407,7 +418,8 @@ fn task_name(task: Task) -> String {
 fn parse_task(name: &str) -> Option<(usize, u32)> {
     let stem = name
         .strip_suffix(".csv")
-        .or_else(|| name.strip_suffix(".errors"))?;
+        .or_else(|| name.strip_suffix(".errors"))
+        .or_else(|| name.strip_suffix(".weekly"))?;
     let (p, r) = stem.strip_prefix('p')?.split_once("-r")?;
     Some((p.parse().ok()?, r.parse().ok()?))
 }

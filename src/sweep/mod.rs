@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 pub use journal::{Identity, JOURNAL, SWEEP_FILE, Shard};
 pub use merge::merge;
-pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE};
+pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE, WEEKLY_FILE};
 
 use crate::batch::{replicate_key, run_metrics};
 use crate::error::{Error, Result};
@@ -62,6 +62,9 @@ pub struct Options {
     pub seed: Option<u64>,
     /// `--replicates`.
     pub replicates: Option<u32>,
+    /// `--weekly`: also write every run's weekly rows (`weekly.csv`).
+    #[serde(default)]
+    pub weekly: bool,
 }
 
 /// One (point, replicate world) of a sweep: its policies run on one generated world.
@@ -82,12 +85,11 @@ impl Sweep {
         path: Option<&Path>,
         overrides: &[Override],
         design: Design,
-        seed: Option<u64>,
-        replicates: Option<u32>,
+        options: Options,
     ) -> Result<Self> {
         let base = ScenarioText::load(path, overrides)?;
         base.validate()?;
-        Self::build(base, design, Options { seed, replicates })
+        Self::build(base, design, options)
     }
 
     /// The sweep a directory's `sweep.json` describes (to merge shards).
@@ -310,6 +312,8 @@ pub struct TaskRows {
     pub runs: String,
     /// Lines of `errors.csv`.
     pub errors: String,
+    /// Lines of `weekly.csv` (with `--weekly`).
+    pub weekly: String,
 }
 
 /// Generates the task's world and runs every policy of its point on it.
@@ -320,6 +324,7 @@ fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
     let mut rows = TaskRows {
         runs: String::new(),
         errors: String::new(),
+        weekly: String::new(),
     };
     let world = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         World::generate(scenario, key)
@@ -331,7 +336,12 @@ fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
                     panic!("failure injected by {FAIL_RUN_VARIABLE}");
                 }
                 let run = run_one(scenario, world, task.replicate, key, p, &|| {});
-                run_metrics(scenario, &run)
+                let weekly = if sweep.options.weekly {
+                    tables::weekly_lines(&prefix, &run)
+                } else {
+                    String::new()
+                };
+                (run_metrics(scenario, &run), weekly)
             }))
             .map_err(|payload| panic_message(payload.as_ref())),
             Err(payload) => Err(format!(
@@ -340,8 +350,9 @@ fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
             )),
         };
         match outcome {
-            Ok(values) => {
-                tables::push_runs(&mut rows.runs, &prefix, scenario, &policy.name, &values)
+            Ok((values, weekly)) => {
+                tables::push_runs(&mut rows.runs, &prefix, scenario, &policy.name, &values);
+                rows.weekly.push_str(&weekly);
             }
             Err(message) => tables::push_error(&mut rows.errors, &prefix, &policy.name, &message),
         }

@@ -15,9 +15,10 @@ use super::journal::Journal;
 use super::{Sweep, Task};
 use serde::Serialize;
 
-use crate::batch::{SummaryRow, run_metric_names};
+use crate::batch::{SummaryRow, WEEKLY_METRICS, run_metric_names};
 use crate::error::Result;
 use crate::output::io;
+use crate::run::RunOutput;
 use crate::scenario::Scenario;
 use crate::scenario::sweep::Design;
 
@@ -27,6 +28,8 @@ pub const RUNS_FILE: &str = "runs.csv";
 pub const POINTS_FILE: &str = "points.csv";
 /// One row per failed run.
 pub const ERROR_FILE: &str = "errors.csv";
+/// With `--weekly`: one row per point, replicate, policy, region and week.
+pub const WEEKLY_FILE: &str = "weekly.csv";
 
 /// The first fields of a task's rows: point, the swept keys' values, replicate.
 pub fn row_prefix(design: &Design, task: Task) -> Vec<String> {
@@ -64,6 +67,20 @@ pub fn push_runs(
     }
 }
 
+/// A run's weekly rows (`weekly.csv`): the prefix, policy, region, week and every weekly
+/// metric, in the run's row order (week by week, regions then `all`).
+pub fn weekly_lines(prefix: &[String], run: &RunOutput) -> String {
+    let mut out = String::new();
+    for row in &run.weeks {
+        let cells: Vec<Option<f64>> = WEEKLY_METRICS
+            .iter()
+            .map(|m| (m.read)(row).filter(|v| v.is_finite()))
+            .collect();
+        out.push_str(&line((prefix, &row.policy, &row.region, row.week, cells)));
+    }
+    out
+}
+
 /// Appends a failed run's error row to `out`.
 pub fn push_error(out: &mut String, prefix: &[String], policy: &str, message: &str) {
     out.push_str(&line((prefix, policy, message.replace('\n', " "))));
@@ -99,6 +116,14 @@ pub fn assemble(sweep: &Sweep, journal: &Journal, tasks: &[Task]) -> Result<usiz
             "diff_ci_high",
         ],
     ))?;
+    let mut weekly = if sweep.options.weekly {
+        let mut table = Table::create(dir, WEEKLY_FILE)?;
+        let names: Vec<&str> = WEEKLY_METRICS.iter().map(|m| m.name).collect();
+        table.write(&header(&["replicate", "policy", "region", "week"], &names))?;
+        Some(table)
+    } else {
+        None
+    };
     let mut failed = 0;
     for (point, scenario) in sweep.scenarios.iter().enumerate() {
         let mut at_point = String::new();
@@ -107,6 +132,9 @@ pub fn assemble(sweep: &Sweep, journal: &Journal, tasks: &[Task]) -> Result<usiz
             failed += rows.errors.lines().count();
             errors.write(&rows.errors)?;
             runs.write(&rows.runs)?;
+            if let Some(table) = weekly.as_mut() {
+                table.write(&rows.weekly)?;
+            }
             at_point.push_str(&rows.runs);
         }
         points.write(&point_rows(
@@ -118,6 +146,9 @@ pub fn assemble(sweep: &Sweep, journal: &Journal, tasks: &[Task]) -> Result<usiz
         ))?;
     }
     runs.commit()?;
+    if let Some(table) = weekly {
+        table.commit()?;
+    }
     errors.commit()?;
     points.commit()?;
     Ok(failed)
