@@ -259,17 +259,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let total = u64::from(scenario.replicates)
         * scenario.policies.len() as u64
         * u64::from(scenario.weeks());
-    let bar = if args.knobs.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} run-weeks (eta {eta})",
-            )
-            .expect("invariant: valid template")
-            .progress_chars("=> "),
-        )
-    };
+    let bar = progress_bar(
+        total,
+        args.knobs.quiet,
+        "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} run-weeks (eta {eta})",
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -309,6 +303,19 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         memory::report(&scenario, pool.current_num_threads());
     }
     Ok(())
+}
+
+/// A progress bar over `total` steps drawn with `template`, on a terminal only (hidden
+/// when `quiet` or when stderr is not a terminal).
+fn progress_bar(total: u64, quiet: bool, template: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(template)
+            .expect("invariant: valid template")
+            .progress_chars("=> "),
+    )
 }
 
 /// Words joined into one POSIX shell command line, each quoted where it needs it.

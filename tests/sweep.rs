@@ -19,16 +19,31 @@ fn sweep(out: &Path, extra: &[&str]) -> common::Outcome {
 
 /// `chartsim sweep tests/data/tiny.toml FLAG DIR --quiet EXTRA...` (`--out` or `--resume`).
 fn sweep_into(flag: &str, dir: &Path, extra: &[&str]) -> common::Outcome {
+    chartsim(sweep_args(flag, dir, extra))
+}
+
+/// The arguments `sweep tests/data/tiny.toml FLAG DIR --quiet EXTRA...`.
+fn sweep_args(flag: &str, dir: &Path, extra: &[&str]) -> Vec<String> {
     let tiny = tiny_path();
-    let mut args = vec![
+    let mut args: Vec<String> = [
         "sweep",
         tiny.to_str().unwrap(),
         flag,
         dir.to_str().unwrap(),
         "--quiet",
-    ];
-    args.extend(extra);
-    chartsim(args)
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(extra.iter().map(|e| (*e).to_owned()));
+    args
+}
+
+/// The `chartsim sweep …` process of [`sweep_args`] with `--out DIR`, not yet started
+/// (for a test that sets its environment or kills it).
+fn sweep_command(out: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chartsim"));
+    command.args(sweep_args("--out", out, extra));
+    command
 }
 
 #[test]
@@ -185,16 +200,7 @@ fn a_killed_sweep_resumed_gives_the_same_files() {
     // Kill a real process at several moments: after its first, third and fifth task.
     for (attempt, after) in [1usize, 3, 5].into_iter().enumerate() {
         let out = tmp.path().join(format!("killed-{attempt}"));
-        let tiny = tiny_path();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chartsim"))
-            .args([
-                "sweep",
-                tiny.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-            ])
-            .args(grid)
+        let mut child = sweep_command(&out, &grid)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -246,16 +252,7 @@ fn a_killed_sweep_resumed_gives_the_same_files() {
 fn a_failed_run_becomes_an_error_row_and_the_others_go_on() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sweep");
-    let tiny = tiny_path();
-    let output = Command::new(env!("CARGO_BIN_EXE_chartsim"))
-        .args([
-            "sweep",
-            tiny.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .args(["--grid", "utility.local=0.1,0.6"])
+    let output = sweep_command(&out, &["--grid", "utility.local=0.1,0.6"])
         .env(chartsim::sweep::FAIL_RUN_VARIABLE, "1/0/content")
         .output()
         .unwrap();
@@ -379,17 +376,8 @@ fn shards_merged_give_the_bytes_of_one_machine() {
         .map(|k| tmp.path().join(format!("shard-{k}")))
         .collect();
     for (k, dir) in shards.iter().enumerate() {
-        let tiny = tiny_path();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_chartsim"));
+        let mut command = sweep_command(dir, &grid);
         command
-            .args([
-                "sweep",
-                tiny.to_str().unwrap(),
-                "--out",
-                dir.to_str().unwrap(),
-                "--quiet",
-            ])
-            .args(grid)
             .env_remove("SLURM_ARRAY_TASK_ID")
             .env_remove("JOB_COMPLETION_INDEX");
         match k {

@@ -9,13 +9,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
 use chartsim::scenario::sweep::{Axis, Design, parse_grid, take_axes};
 use chartsim::scenario::{Override, ScenarioText};
 use chartsim::sweep::{Identity, Options, Shard, Sweep, default_dir, run_sweep};
 
-use super::{Knobs, default_threads, memory};
+use super::{Knobs, default_threads, memory, progress_bar};
 
 #[derive(clap::Args)]
 pub struct SweepArgs {
@@ -151,10 +151,15 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    if outcome.failed_runs > 0 {
+    failed_runs(outcome.failed_runs, &format!(" of {runs}"), &dir)
+}
+
+/// An error (so a non-zero exit) when runs failed: how many of `of_total`, and where
+/// their rows are.
+fn failed_runs(failed: usize, of_total: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    if failed > 0 {
         bail!(
-            "{} of {runs} runs failed; their rows are in {}",
-            outcome.failed_runs,
+            "{failed}{of_total} runs failed; their rows are in {}",
             dir.join(chartsim::sweep::ERROR_FILE).display()
         );
     }
@@ -237,17 +242,11 @@ struct Progress {
 impl Progress {
     fn new(total: u64, quiet: bool) -> Self {
         let terminal = std::io::stderr().is_terminal();
-        let bar = if quiet || !terminal {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(total).with_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:30}] {pos}/{len} runs, {eta} left",
-                )
-                .expect("invariant: valid template")
-                .progress_chars("=> "),
-            )
-        };
+        let bar = progress_bar(
+            total,
+            quiet,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} runs, {eta} left",
+        );
         Self {
             bar,
             plain: !quiet && !terminal,
@@ -293,12 +292,5 @@ pub fn merge(out: &std::path::Path, shards: &[PathBuf], quiet: bool) -> anyhow::
             out.display()
         );
     }
-    if outcome.failed_runs > 0 {
-        bail!(
-            "{} runs failed; their rows are in {}",
-            outcome.failed_runs,
-            out.join(chartsim::sweep::ERROR_FILE).display()
-        );
-    }
-    Ok(())
+    failed_runs(outcome.failed_runs, "", out)
 }

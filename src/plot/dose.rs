@@ -14,7 +14,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, DrawResult, GREY, LegendItem, OrText, Swatch};
-use super::{PlotError, png_of, svg_of};
+use super::{PlotError, write_figure};
 
 /// Metrics drawn, with their words and whether they are shares shown in points.
 pub const DOSE_METRICS: [(&str, &str, bool); 4] = [
@@ -407,7 +407,7 @@ pub fn write_dose_plots(dir: &Path, points: &Points) -> Result<Vec<(String, Stri
             continue;
         }
         let stem = format!("sweep_{}", spec.0);
-        let svg = write_both(
+        let svg = write_figure(
             &plots,
             &stem,
             (1500, 520),
@@ -417,30 +417,4 @@ pub fn write_dose_plots(dir: &Path, points: &Points) -> Result<Vec<(String, Stri
         written.push((stem, svg));
     }
     Ok(written)
-}
-
-/// Draws a figure as `plots/<stem>.svg` and `.png` (the same drawing on each canvas) and
-/// returns the SVG.
-pub fn write_both(
-    plots: &Path,
-    stem: &str,
-    size: (u32, u32),
-    svg_draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
-    png_draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
-) -> Result<String, PlotError> {
-    let svg_path = plots.join(format!("{stem}.svg"));
-    let png_path = plots.join(format!("{stem}.png"));
-    let drawn = |path: &Path| {
-        let path = path.to_owned();
-        move |message| PlotError::Draw { path, message }
-    };
-    let svg = svg_of(size, svg_draw).map_err(drawn(&svg_path))?;
-    let png = png_of(size, png_draw).map_err(drawn(&png_path))?;
-    for (path, bytes) in [(&svg_path, svg.as_bytes()), (&png_path, &png[..])] {
-        std::fs::write(path, bytes).map_err(|source| PlotError::Write {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    Ok(svg)
 }

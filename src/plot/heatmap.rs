@@ -173,7 +173,7 @@ pub fn write_heatmaps(dir: &Path, points: &Points) -> Result<Vec<(String, String
             continue;
         }
         let stem = format!("sweep_heatmap_{}", spec.0);
-        let svg = super::dose::write_both(
+        let svg = super::write_figure(
             &plots,
             &stem,
             size,

@@ -154,19 +154,8 @@ impl PlotKind {
 /// What every plot and the report say when a run has no plays at all.
 pub const NO_PLAYS: &str = "no plays — listeners streamed nothing in this run";
 
-/// Renders one plot to an SVG string.
-pub fn render_svg(kind: PlotKind, data: &ResultData) -> Result<String, String> {
-    svg_of(kind.size(data), |root| kind.draw(root, data))
-}
-
-/// Renders one plot to PNG bytes (drawn in memory, so a failed write is an ordinary
-/// I/O error of the caller's, never half an image).
-pub fn render_png(kind: PlotKind, data: &ResultData) -> Result<Vec<u8>, String> {
-    png_of(kind.size(data), |root| kind.draw(root, data))
-}
-
 /// Draws onto an SVG canvas of `size` pixels and returns the document.
-pub fn svg_of(
+fn svg_of(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> style::DrawResult,
 ) -> Result<String, String> {
@@ -181,7 +170,7 @@ pub fn svg_of(
 }
 
 /// Draws onto an in-memory bitmap of `size` pixels and returns it encoded as PNG.
-pub fn png_of(
+fn png_of(
     (width, height): (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> style::DrawResult,
 ) -> Result<Vec<u8>, String> {
@@ -218,22 +207,40 @@ pub fn write_plots(plots_dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlo
     })?;
     let mut written = Vec::new();
     for kind in PlotKind::all() {
-        let stem = kind.stem();
-        let png_path = plots_dir.join(format!("{stem}.png"));
-        let svg_path = plots_dir.join(format!("{stem}.svg"));
-        let draw_error = |path: &Path| {
-            let path = path.to_owned();
-            move |message| PlotError::Draw { path, message }
-        };
-        let svg = render_svg(kind, data).map_err(draw_error(&svg_path))?;
-        let png = render_png(kind, data).map_err(draw_error(&png_path))?;
-        for (path, bytes) in [(&svg_path, svg.as_bytes()), (&png_path, &png[..])] {
-            std::fs::write(path, bytes).map_err(|source| PlotError::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
+        let svg = write_figure(
+            plots_dir,
+            &kind.stem(),
+            kind.size(data),
+            |root| kind.draw(root, data),
+            |root| kind.draw(root, data),
+        )?;
         written.push(WrittenPlot { kind, svg });
     }
     Ok(written)
+}
+
+/// Draws a figure as `plots/<stem>.svg` and `.png` (the same drawing on each canvas, the
+/// PNG encoded in memory so a failed write is never half an image) and returns the SVG.
+pub fn write_figure(
+    plots: &Path,
+    stem: &str,
+    size: (u32, u32),
+    svg_draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> style::DrawResult,
+    png_draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> style::DrawResult,
+) -> Result<String, PlotError> {
+    let svg_path = plots.join(format!("{stem}.svg"));
+    let png_path = plots.join(format!("{stem}.png"));
+    let drawn = |path: &Path| {
+        let path = path.to_owned();
+        move |message| PlotError::Draw { path, message }
+    };
+    let svg = svg_of(size, svg_draw).map_err(drawn(&svg_path))?;
+    let png = png_of(size, png_draw).map_err(drawn(&png_path))?;
+    for (path, bytes) in [(&svg_path, svg.as_bytes()), (&png_path, &png[..])] {
+        std::fs::write(path, bytes).map_err(|source| PlotError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(svg)
 }

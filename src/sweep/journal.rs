@@ -61,6 +61,13 @@ pub struct Shard {
     pub count: usize,
 }
 
+impl Shard {
+    /// Whether the task at `position` in design order belongs to this shard.
+    pub fn holds(self, position: usize) -> bool {
+        position % self.count == self.index
+    }
+}
+
 impl Identity {
     /// The identity of `sweep` (of its part `shard`, if given).
     pub fn new(sweep: &Sweep, shard: Option<Shard>) -> Self {
@@ -233,17 +240,15 @@ impl Journal {
                 fs::create_dir_all(&journal).map_err(|e| io(dir, e))?;
             }
         }
-        let mut done = HashSet::new();
         if journal.is_dir() {
             for (path, name) in files_in(&journal)? {
                 if name.ends_with(".tmp") && parse_task(name.trim_end_matches(".tmp")).is_some() {
                     // Ours, from a process killed while writing it.
                     fs::remove_file(&path).map_err(|e| io(&path, e))?;
-                } else if let Some(task) = parse_task(&name).filter(|_| name.ends_with(".csv")) {
-                    done.insert(task);
                 }
             }
         }
+        let done = recorded_tasks(dir);
         Ok(Self {
             dir: dir.to_owned(),
             identity,
@@ -266,22 +271,13 @@ impl Journal {
         if identity.shard.is_none() {
             return Err(refuse("it is a whole sweep, not a shard (--shard K/N)"));
         }
-        let journal = dir.join(JOURNAL);
-        let mut done = HashSet::new();
-        if journal.is_dir() {
-            for (_, name) in files_in(&journal)? {
-                if let Some(task) = parse_task(&name).filter(|_| name.ends_with(".csv")) {
-                    done.insert(task);
-                }
-            }
-        }
         let journal = Self {
             dir: dir.to_owned(),
             identity: Identity {
                 complete: false,
                 ..identity.clone()
             },
-            done,
+            done: recorded_tasks(dir),
         };
         Ok((identity, journal))
     }

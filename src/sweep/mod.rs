@@ -160,13 +160,21 @@ impl Sweep {
             .sum()
     }
 
-    /// Runs in the tasks of `shard` (all runs for `None`).
-    pub fn runs_of(&self, shard: Option<Shard>) -> u64 {
+    /// The tasks of `shard` (every task for `None`), in design order.
+    pub fn tasks_of(&self, shard: Option<Shard>) -> Vec<Task> {
         self.tasks()
             .into_iter()
             .enumerate()
-            .filter(|(i, _)| shard.is_none_or(|s| i % s.count == s.index))
-            .map(|(_, t)| self.runs_in(t))
+            .filter(|&(i, _)| shard.is_none_or(|s| s.holds(i)))
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// Runs in the tasks of `shard` (all runs for `None`).
+    pub fn runs_of(&self, shard: Option<Shard>) -> u64 {
+        self.tasks_of(shard)
+            .into_iter()
+            .map(|t| self.runs_in(t))
             .sum()
     }
 
@@ -174,14 +182,10 @@ impl Sweep {
     /// what a `--resume` still has to do.
     pub fn runs_left(&self, shard: Option<Shard>, dir: &Path) -> u64 {
         let done = journal::recorded_tasks(dir);
-        self.tasks()
+        self.tasks_of(shard)
             .into_iter()
-            .enumerate()
-            .filter(|(i, t)| {
-                shard.is_none_or(|s| i % s.count == s.index)
-                    && !done.contains(&(t.point, t.replicate))
-            })
-            .map(|(_, t)| self.runs_in(t))
+            .filter(|t| !done.contains(&(t.point, t.replicate)))
+            .map(|t| self.runs_in(t))
             .sum()
     }
 
@@ -236,12 +240,7 @@ pub fn run_sweep(
     let journal = journal::Journal::open(dir, identity, resume)?;
     let tasks = sweep.tasks();
     let shard = identity.shard;
-    let mine: Vec<Task> = tasks
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| shard.is_none_or(|s| i % s.count == s.index))
-        .map(|(_, &t)| t)
-        .collect();
+    let mine = sweep.tasks_of(shard);
     let todo: Vec<Task> = mine.iter().copied().filter(|&t| !journal.has(t)).collect();
     let skipped = mine.len() - todo.len();
     if journal.complete() {
