@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::metrics::{MeanCi, mean_ci95, paired_differences};
 use crate::rng::SeedKey;
-use crate::run::{RunOutput, WeekRow, run_one};
+use crate::run::{Replicate, RunOutput, WeekRow, run_policies};
 use crate::scenario::Scenario;
 use crate::world::World;
 
@@ -246,8 +246,19 @@ pub fn replicate_key(scenario: &Scenario, replicate: u32) -> SeedKey {
     SeedKey::replicate(scenario.seed, replicate)
 }
 
+/// Chart weeks a batch simulates, the calls to `on_week` of [`run_batch`]: every
+/// policy's weeks on every replicate world, the weeks of a shared warm-up once.
+pub fn simulated_weeks(scenario: &Scenario) -> u64 {
+    let weeks = u64::from(scenario.weeks());
+    let shared = scenario
+        .branch_day
+        .map_or(0, |day| u64::from(day.cast_unsigned() / 7));
+    let policies = scenario.policies.len() as u64;
+    u64::from(scenario.replicates) * (shared + policies * (weeks - shared))
+}
+
 /// Runs every policy on every replicate world. `on_week` is called after every simulated
-/// week of every run (`replicates × policies × weeks` calls), from any thread.
+/// week ([`simulated_weeks`] calls), from any thread.
 pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutput {
     let replicates: Vec<u32> = (0..scenario.replicates).collect();
     let runs: Vec<RunOutput> = replicates
@@ -255,11 +266,13 @@ pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutpu
         .flat_map_iter(|&replicate| {
             let key = replicate_key(scenario, replicate);
             let world = World::generate(scenario, key);
-            let runs: Vec<RunOutput> = (0..scenario.policies.len())
-                .into_par_iter()
-                .map(|p| run_one(scenario, &world, replicate, key, p, on_week))
-                .collect();
-            runs
+            let replicate = Replicate {
+                scenario,
+                world: &world,
+                index: replicate,
+                key,
+            };
+            run_policies(&replicate, on_week)
         })
         .collect();
     let summary = summarise(scenario, &runs);
@@ -284,7 +297,8 @@ pub fn run_metric_names() -> impl Iterator<Item = &'static str> {
 
 /// One run's value of every run-level metric, `[region][metric]` (regions in scenario
 /// order, then all regions; NaN where a metric does not apply): each weekly metric's mean
-/// over the weeks after burn-in, summed in week order, then the chart-run metrics.
+/// over the weeks from [`Scenario::summary_start_week`] on, summed in week order, then
+/// the chart-run metrics.
 pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
     let n_regions = scenario.regions.len() + 1;
     (0..n_regions)
@@ -293,8 +307,9 @@ pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
             for metric in WEEKLY_METRICS {
                 let mut sum = 0.0;
                 let mut n = 0usize;
+                let first = scenario.summary_start_week();
                 for row in run.weeks.iter().skip(region).step_by(n_regions) {
-                    if row.week < scenario.burn_in_weeks {
+                    if row.week < first {
                         continue;
                     }
                     if let Some(v) = (metric.read)(row) {

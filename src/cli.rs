@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use chartsim::batch::{BatchOutput, run_batch};
+use chartsim::batch::{BatchOutput, run_batch, simulated_weeks};
 use chartsim::output::{Manifest, RecordedRun, prepare, write_results};
 use chartsim::scenario::{Override, Scenario, ScenarioText};
 
@@ -256,9 +256,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     interrupt::watch(staging.handle(), out.clone())?;
 
-    let total = u64::from(scenario.replicates)
-        * scenario.policies.len() as u64
-        * u64::from(scenario.weeks());
+    let total = simulated_weeks(&scenario);
     let bar = progress_bar(
         total,
         args.knobs.quiet,

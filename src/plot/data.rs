@@ -41,10 +41,20 @@ pub struct ScenarioInfo {
     pub listeners: u64,
     /// Weeks left out of the summary averages.
     pub burn_in_weeks: u32,
+    /// Day every policy branched from the baseline's warm-up, if the run branched.
+    #[serde(default)]
+    pub branch_day: Option<i32>,
     /// Regions in scenario order.
     pub regions: Vec<RegionInfo>,
     /// Policies in scenario order; the first is the baseline.
     pub policies: Vec<PolicyInfo>,
+}
+
+impl ScenarioInfo {
+    /// The first chart week in the summary averages.
+    pub fn summary_start_week(&self) -> u32 {
+        crate::scenario::summary_start_week(self.burn_in_weeks, self.branch_day)
+    }
 }
 
 /// One region of the scenario.

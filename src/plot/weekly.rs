@@ -54,7 +54,7 @@ pub fn draw<DB: DrawingBackend>(
             .collect::<Vec<_>>()
     }));
     let x_max = data.weeks as f64 - 0.5;
-    let burn_in = f64::from(data.scenario.burn_in_weeks.min(data.weeks)) - 0.5;
+    let burn_in = f64::from(data.scenario.summary_start_week().min(data.weeks)) - 0.5;
     for (panel, region) in panels_area
         .split_evenly((1, regions.len()))
         .iter()
@@ -126,8 +126,13 @@ pub fn draw<DB: DrawingBackend>(
         style::tint(style::policy_colour(0), 0.3),
         Swatch::Block,
     ));
+    let left_out = if data.scenario.branch_day.is_some() {
+        "before the branch"
+    } else {
+        "burn-in weeks"
+    };
     items.push(LegendItem::new(
-        "burn-in weeks",
+        left_out,
         style::tint(GREY, 0.3),
         Swatch::Block,
     ));

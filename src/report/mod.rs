@@ -279,17 +279,27 @@ fn scenario_section(html: &mut String, data: &ResultData) {
     } else {
         format!(" ({})", esc(&s.description))
     };
+    let left_out = match s.branch_day {
+        Some(day) => format!(
+            "every world ran the baseline policy until day {day} and every policy took over \
+             from that shared state; the first {} weeks (burn-in and the weeks before each \
+             policy took over) are left out of the averages",
+            s.summary_start_week()
+        ),
+        None => format!(
+            "the first {} treated as burn-in and left out of the averages",
+            s.burn_in_weeks
+        ),
+    };
     let _ = writeln!(
         html,
         "<p>Scenario <strong>{}</strong>{desc}: {} simulated listeners over {} days ({} chart \
-         weeks, the first {} treated as burn-in and left out of the averages), in {} \
-         region(s). Every policy was run on the same {} independent replicate world(s), \
-         generated from master seed {}.</p>",
+         weeks, {left_out}), in {} region(s). Every policy was run on the same {} independent \
+         replicate world(s), generated from master seed {}.</p>",
         esc(&s.name),
         s.listeners,
         s.days,
         data.weeks,
-        s.burn_in_weeks,
         s.regions.len(),
         s.replicates,
         s.seed

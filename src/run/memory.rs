@@ -18,7 +18,8 @@
 //!   listening rather than with the catalogue (at most every track each day); one chart
 //!   compiler per region and rule set with its week's candidates; the run's stream
 //!   totals; and its recommender's state ([`policy_bytes`]);
-//! * each **live world** holds its listener and track columns;
+//! * each **live world** holds its listener and track columns, and with a `branch_day`
+//!   its baseline run at that day (a whole run state) while its policies branch from it;
 //! * every run's **results** ([`WeekRow`]s and [`ChartRow`]s with their heap strings, and
 //!   a compact [`TrackLine`] per released track plus a pair per track streamed in each
 //!   region) are kept until the batch ends, because the result files are written only
@@ -155,6 +156,9 @@ pub mod component {
     pub const TRACK_COUNTERS: &str = "track counters";
     /// Recommender state of the live runs.
     pub const RECOMMENDER: &str = "recommender";
+    /// With a `branch_day`: each live world's baseline run at the branch day, kept while
+    /// the policies branch from it.
+    pub const WARM_UPS: &str = "shared warm-ups";
     /// `metrics.csv` rows of every run.
     pub const WEEK_ROWS: &str = "weekly rows";
     /// `charts.csv` rows of every run.
@@ -189,6 +193,16 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
     recommenders.sort_unstable_by_key(|&b| std::cmp::Reverse(b));
 
     let worlds = live_worlds * world_bytes(scenario);
+    // A branched world keeps its warm-up (a whole run state at the branch day) while its
+    // policies run.
+    let warm_ups = scenario.branch_day.map_or(0, |day| {
+        let weeks = day.cast_unsigned().div_ceil(7);
+        live_worlds
+            * (listener_state
+                + s.listeners * heard_bytes_per_listener_after(scenario, weeks)
+                + track_counters
+                + policy_bytes(scenario, &scenario.policies[0]))
+    });
     let week_rows = s.runs * week_rows_per_run(scenario);
     let chart_rows = s.runs * chart_rows_per_run(scenario);
     let track_rows_one = track_rows_per_run(scenario);
@@ -205,7 +219,7 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
         })
         .max_by_key(|&(k, total)| (total, std::cmp::Reverse(k)))
         .unwrap_or((0, results));
-    let simulation = simulation + worlds;
+    let simulation = simulation + worlds + warm_ups;
     let plots = results + s.runs * plot_bytes_per_run(scenario) + PLOTS_BASELINE_BYTES;
     let simulation = simulation + PROCESS_BASELINE_BYTES;
 
@@ -245,6 +259,11 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
                 component::WORLDS,
                 worlds,
                 &["listeners", "catalogue.back_catalogue_tracks", "--threads"],
+            ),
+            part(
+                component::WARM_UPS,
+                warm_ups,
+                &["branch_day (remove it)", "listeners", "--threads"],
             ),
             part(
                 component::LISTENER_STATE,
@@ -389,12 +408,17 @@ const HEARD_PER_WEEK: u64 = 10;
 /// [`HEARD_PER_WEEK`] new tracks a week, in a hash table of 4-byte cells that is between
 /// three eighths and three quarters full (counted as half full), and the set's header.
 fn heard_bytes_per_listener(scenario: &Scenario) -> u64 {
+    heard_bytes_per_listener_after(scenario, scenario.weeks())
+}
+
+/// [`heard_bytes_per_listener`] after `weeks` simulated weeks.
+fn heard_bytes_per_listener_after(scenario: &Scenario, weeks: u32) -> u64 {
     if !scenario.measures.listeners_per_track {
         return 0;
     }
     let listening = &scenario.listening;
     let first_week = u64::from(listening.library_size / 2 + 2 * listening.slate_size);
-    let tracks = first_week + HEARD_PER_WEEK * u64::from(scenario.weeks()).saturating_sub(1);
+    let tracks = first_week + HEARD_PER_WEEK * u64::from(weeks).saturating_sub(1);
     tracks * bytes::<u32>() * 2 + bytes::<HeardSet>()
 }
 
@@ -801,6 +825,27 @@ mod tests {
             one.driving_keys()[0],
             "measures.listeners_per_track (switch it off)"
         );
+    }
+
+    #[test]
+    fn a_branched_batch_holds_one_warm_up_per_live_world_sized_at_the_branch_day() {
+        let mut s = scenario(1_000_000, 3_000, 1);
+        let plain = estimate_peak_bytes(&s, 2);
+        assert_eq!(plain.bytes_of(component::WARM_UPS), 0);
+        s.branch_day = Some(182);
+        let branched = estimate_peak_bytes(&s, 2);
+        let warm_up = branched.bytes_of(component::WARM_UPS);
+        // One world (one replicate): a whole run state with the sets heard by week 26.
+        let state = plain.bytes_of(component::LISTENER_STATE) / plain.live_runs
+            + plain.bytes_of(component::TRACK_COUNTERS) / plain.live_runs
+            + s.listeners as u64 * heard_bytes_per_listener_after(&s, 26)
+            + policy_bytes(&s, &s.policies[0]);
+        assert_eq!(warm_up, state);
+        assert!(
+            heard_bytes_per_listener_after(&s, 26) < heard_bytes_per_listener(&s),
+            "a warm-up to mid-year has heard fewer tracks than a whole year"
+        );
+        assert_eq!(branched.peak_bytes, plain.peak_bytes + warm_up);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::step::{ListenerState, Tally};
 use crate::world::World;
 
 /// Tracks ever recommended in a run, per region (bits), for the catalogue column.
+#[derive(Clone)]
 pub struct Recommended {
     ever: Vec<Vec<u64>>,
 }

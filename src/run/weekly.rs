@@ -10,7 +10,7 @@ use crate::step::{CHANNELS, Channel, Tally};
 use crate::world::{Label, World};
 
 /// Reusable buffers for weekly metrics.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct WeekScratch {
     streams: Vec<u64>,
     artists: Vec<u64>,

@@ -91,6 +91,18 @@ pub struct Scenario {
     pub tie_ins: Vec<TieIn>,
     /// Mid-run switches.
     pub switches: Vec<Switch>,
+    /// With `Some(d)`, every replicate world runs the baseline policy up to day `d` once
+    /// and every policy continues from that state: each policy's run is the baseline's
+    /// until day `d` and its own from then on (a rule imposed on an existing market).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_day: Option<i32>,
+}
+
+/// The first chart week in run-level summaries for a burn-in and a branch day (see
+/// [`Scenario::summary_start_week`]).
+pub fn summary_start_week(burn_in_weeks: u32, branch_day: Option<i32>) -> u32 {
+    let branched = branch_day.map_or(0, |d| d.max(0).cast_unsigned().div_ceil(7));
+    burn_in_weeks.max(branched)
 }
 
 /// A label tier (declared for named artists, drawn for generated ones), which decides
@@ -324,6 +336,13 @@ impl Scenario {
     /// Number of chart weeks simulated (complete weeks only).
     pub fn weeks(&self) -> u32 {
         self.days / 7
+    }
+
+    /// The first chart week in run-level summaries: after the burn-in and, with a
+    /// `branch_day`, the first week wholly under each policy's own recommender (before
+    /// it every policy's run is the baseline's, so differences there are zero by design).
+    pub fn summary_start_week(&self) -> u32 {
+        summary_start_week(self.burn_in_weeks, self.branch_day)
     }
 
     /// Total tracks in the catalogue over the run (back catalogue plus new releases).

@@ -84,6 +84,8 @@ pub struct RawScenario {
     /// Mid-run switches of policy or chart rules (`[[switches]]`).
     #[serde(default)]
     pub switches: Vec<RawSwitch>,
+    /// Day on which every policy branches from a shared warm-up under the baseline.
+    pub branch_day: Option<i64>,
 }
 
 /// A value, or the word `"none"` to switch an optional rule off (TOML has no null).

@@ -7,7 +7,7 @@ use super::limits::MAX_LIBRARY_SLOTS;
 use super::named::{validate_artists, validate_releases};
 use super::policies::validate_policies;
 use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
-use super::{Genre, Region, Scenario};
+use super::{Genre, Region, Scenario, Switch};
 use crate::chart::{AcrRule, RecurrentRule, RuleSet};
 use crate::error::Result;
 use crate::ids::RegionId;
@@ -98,6 +98,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
             .or_else(|| RuleSet::builtin(name))
     };
     let switches = validate_switches(c, &raw.switches, &policies, &mut regions, &resolve, days)?;
+    let branch_day = validate_branch_day(c, raw.branch_day, &switches, days)?;
 
     // Generated and named tracks together: a catalogue may be wholly imported
     // (`back_catalogue_tracks = 0`, `new_tracks_per_week = 0`, `from = "tracks.csv"`).
@@ -136,7 +137,34 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         fraud_filter,
         tie_ins,
         switches,
+        branch_day,
     })
+}
+
+/// `branch_day`: a day inside the run that leaves at least one chart week to compare;
+/// it replaces recommender switches (every policy already switches from the baseline).
+fn validate_branch_day(
+    c: &Check<'_>,
+    day: Option<i64>,
+    switches: &[Switch],
+    days: u32,
+) -> Result<Option<i32>> {
+    let Some(day) = day else {
+        return Ok(None);
+    };
+    let day = c.int_in_signed("branch_day", day, 1, i64::from(days) - 7)?;
+    if let Some(i) = switches
+        .iter()
+        .position(|s| matches!(s, Switch::Policy { .. }))
+    {
+        return Err(c.err(
+            format!("switches[{i}]"),
+            "a recommender switch cannot be combined with `branch_day`, where every policy \
+             already switches from the baseline on that day; drop one of them (chart-rule \
+             switches are fine)",
+        ));
+    }
+    Ok(Some(day))
 }
 
 fn check_taste(c: &Check, raw: &RawScenario) -> Result<()> {

@@ -49,6 +49,10 @@ const MIN_CHUNK: usize = 8_192;
 const MAX_CHUNKS: usize = 32;
 
 /// One policy's simulation of one replicate world, advanced a day at a time.
+///
+/// A clone is an independent continuation of the same state (how runs branch from a
+/// shared warm-up).
+#[derive(Clone)]
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
     world: &'a World,
@@ -82,6 +86,9 @@ pub struct Simulation<'a> {
 impl<'a> Simulation<'a> {
     /// A simulation at day 0. `replicate_key` must be the key the world was generated
     /// from; `caps` lists the per-user caps the run's chart rule sets need.
+    ///
+    /// With the scenario's `branch_day`, a policy other than the baseline starts under the
+    /// baseline's recommender and switches to its own on that day.
     pub fn new(
         scenario: &'a Scenario,
         world: &'a World,
@@ -95,14 +102,15 @@ impl<'a> Simulation<'a> {
         let n_slots = scenario.releases.len();
         let n_chunks = n_listeners.div_ceil(MIN_CHUNK).clamp(1, MAX_CHUNKS);
         let chunk_size = n_listeners.div_ceil(n_chunks).max(1);
+        let (start, switches) = policy_plan(scenario, policy);
         Self {
             scenario,
             world,
-            recommender: Recommender::new(policy),
+            recommender: Recommender::new(start),
             market: Market::new(
                 world,
                 n_regions,
-                Recommender::window_days(policy),
+                Recommender::window_days(start),
                 longest_window(scenario, policy),
             ),
             states: initial_states(
@@ -127,18 +135,7 @@ impl<'a> Simulation<'a> {
             picks_key: replicate_key.purpose(Purpose::LibraryPicks),
             fandom_day: FandomDay::default(),
             contention: vec![vec![false; n_regions]; scenario.fandoms.len()],
-            switches: scenario
-                .switches
-                .iter()
-                .filter_map(|s| match *s {
-                    Switch::Policy { day, policy: p, to }
-                        if scenario.policies[p].name == policy.name =>
-                    {
-                        Some((day, to))
-                    }
-                    _ => None,
-                })
-                .collect(),
+            switches,
             browse_positions: browse_positions(scenario),
             day: 0,
         }
@@ -147,6 +144,21 @@ impl<'a> Simulation<'a> {
     /// The next day to simulate.
     pub fn day(&self) -> i32 {
         self.day
+    }
+
+    /// Continues this simulation as `policy`'s from today (a branch from a shared
+    /// warm-up): the same switch that [`Simulation::new`] plans for it, taken today.
+    pub fn branch_to(&mut self, policy: &PolicySpec) {
+        let baseline = &self.scenario.policies[0];
+        self.switches = if policy.name == baseline.name {
+            Vec::new()
+        } else {
+            policy_plan(self.scenario, policy)
+                .1
+                .into_iter()
+                .filter(|&(day, _)| day >= self.day)
+                .collect()
+        };
     }
 
     /// Adds up the chunks' per-region counts of the week just simulated; read the week
@@ -292,18 +304,47 @@ impl<'a> Simulation<'a> {
     }
 }
 
-/// The longest policy window `policy`'s simulation may need: its own, or that of a
-/// policy a `[[switches]]` entry switches it to.
-fn longest_window(scenario: &Scenario, policy: &PolicySpec) -> u32 {
-    scenario
+/// The recommender `policy`'s runs start with, and their recommender switches (day,
+/// policy switched to): its `[[switches]]` entries, or with a `branch_day` the baseline's
+/// recommender until that day and its own from then on.
+fn policy_plan<'s>(
+    scenario: &'s Scenario,
+    policy: &'s PolicySpec,
+) -> (&'s PolicySpec, Vec<(i32, usize)>) {
+    let index = scenario.policies.iter().position(|p| p.name == policy.name);
+    if let (Some(day), Some(index)) = (scenario.branch_day, index)
+        && index > 0
+    {
+        return (&scenario.policies[0], vec![(day, index)]);
+    }
+    let switches = scenario
         .switches
         .iter()
         .filter_map(|s| match *s {
-            Switch::Policy { policy: p, to, .. } if scenario.policies[p].name == policy.name => {
-                Some(Recommender::window_days(&scenario.policies[to]))
+            Switch::Policy { day, policy: p, to } if scenario.policies[p].name == policy.name => {
+                Some((day, to))
             }
             _ => None,
         })
+        .collect();
+    (policy, switches)
+}
+
+/// The longest policy window `policy`'s simulation may need: its own or that of a policy
+/// a `[[switches]]` entry switches it to; with a `branch_day`, any policy's (a shared
+/// warm-up must keep the days any branch will read).
+fn longest_window(scenario: &Scenario, policy: &PolicySpec) -> u32 {
+    if scenario.branch_day.is_some() {
+        return scenario
+            .policies
+            .iter()
+            .map(Recommender::window_days)
+            .fold(Recommender::window_days(policy), u32::max);
+    }
+    policy_plan(scenario, policy)
+        .1
+        .iter()
+        .map(|&(_, to)| Recommender::window_days(&scenario.policies[to]))
         .fold(Recommender::window_days(policy), u32::max)
 }
 

@@ -34,7 +34,7 @@ pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE, WEEKLY_FILE};
 
 use crate::batch::{replicate_key, run_metrics};
 use crate::error::{Error, Result};
-use crate::run::run_one;
+use crate::run::{Replicate, run_from, warm_up};
 use crate::scenario::sweep::Design;
 use crate::scenario::{Override, Scenario, ScenarioText};
 use crate::world::World;
@@ -327,14 +327,33 @@ fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
     };
     let world = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         World::generate(scenario, key)
-    }));
+    }))
+    .map_err(|payload| format!("generating the world: {}", panic_message(payload.as_ref())));
+    let replicate = |world| Replicate {
+        scenario,
+        world,
+        index: task.replicate,
+        key,
+    };
+    let warm = match &world {
+        Ok(world) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            warm_up(&replicate(world), &|| {})
+        }))
+        .map_err(|payload| {
+            format!(
+                "the baseline's warm-up to the branch day: {}",
+                panic_message(payload.as_ref())
+            )
+        }),
+        Err(message) => Err(message.clone()),
+    };
     for (p, policy) in scenario.policies.iter().enumerate() {
-        let outcome = match &world {
-            Ok(world) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let outcome = match (&world, &warm) {
+            (Ok(world), Ok(warm)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 if injected_failure(task, &policy.name) {
                     panic!("failure injected by {FAIL_RUN_VARIABLE}");
                 }
-                let run = run_one(scenario, world, task.replicate, key, p, &|| {});
+                let run = run_from(warm.as_ref(), &replicate(world), p, &|| {});
                 let weekly = if sweep.options.weekly {
                     tables::weekly_lines(&prefix, &run)
                 } else {
@@ -343,10 +362,7 @@ fn run_task(sweep: &Sweep, task: Task) -> TaskRows {
                 (run_metrics(scenario, &run), weekly)
             }))
             .map_err(|payload| panic_message(payload.as_ref())),
-            Err(payload) => Err(format!(
-                "generating the world: {}",
-                panic_message(payload.as_ref())
-            )),
+            (Err(message), _) | (_, Err(message)) => Err(message.clone()),
         };
         match outcome {
             Ok((values, weekly)) => {
