@@ -46,6 +46,7 @@
 //!
 //! 1. [`error`], [`ids`], [`rng`] (the seed tree that makes results thread-independent);
 //! 2. [`chart`]: rule sets as plain data and weekly compilation, pure functions of plays;
+//!    [`payout`]: payout rules as data and a month's settlement, pure functions of plays;
 //! 3. [`scenario`]: file → validated scenario, including policy specifications
 //!    ([`scenario::policy_spec`]), label tiers and limits; nothing of the model;
 //! 4. [`world`]: a replicate's generated catalogue, listeners and fans;
@@ -63,6 +64,7 @@ pub mod error;
 pub mod ids;
 pub mod metrics;
 pub mod output;
+pub mod payout;
 pub mod plot;
 pub mod policy;
 pub mod report;

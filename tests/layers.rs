@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     // Foundations: errors, ids, the seed tree.
     &["error", "ids", "rng"],
     // Chart rules (plain data) and their compilation: pure functions of plays.
-    &["chart"],
+    &["chart", "payout"],
     // What the user declared, validated.
     &["scenario"],
     // A replicate world generated from a scenario.
