@@ -43,6 +43,7 @@ GRID = [
     ("utility.outside", [-0.5, -1.0, -1.5, -2.0], -0.5),
     ("listening.library_size", [10, 16, 32, 64], 16),
     ("utility.social", [0.0, 0.35, 0.7], 0.35),
+    ("listening.streams_per_day", [19.0, 21.0, 23.0, 25.0], 19.0),
 ]
 
 FULL = {"listeners": 1_000_000, "catalogue.back_catalogue_tracks": 1_000_000,

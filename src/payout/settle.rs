@@ -176,9 +176,9 @@ mod tests {
         ]
     }
 
-    fn settle_example(rules: &PayoutRules, thresholds: &Thresholds) -> Settlement {
-        let plays = example();
-        let accounts: Vec<AccountMonth<'_>> = plays
+    /// The example's accounts: one real account each, paying 6, 6 and 0.5.
+    fn accounts_of(plays: &[Vec<TrackPlays>; 3]) -> Vec<AccountMonth<'_>> {
+        plays
             .iter()
             .zip([6.0, 6.0, 0.5])
             .map(|(plays, payment)| AccountMonth {
@@ -186,7 +186,12 @@ mod tests {
                 payment,
                 plays,
             })
-            .collect();
+            .collect()
+    }
+
+    fn settle_example(rules: &PayoutRules, thresholds: &Thresholds) -> Settlement {
+        let plays = example();
+        let accounts = accounts_of(&plays);
         let artists: Vec<ArtistId> = (0..4).map(ArtistId).collect();
         let year: [f64; 4] = [15.0, 1.0, 1.0, 5.0];
         settle(rules, thresholds, &accounts, &artists, 4, &|t| {
@@ -300,15 +305,7 @@ mod tests {
         }];
         let artists: Vec<ArtistId> = (0..4).map(ArtistId).collect();
         let run = |rules: &PayoutRules, with_bot: bool| {
-            let mut accounts: Vec<AccountMonth<'_>> = plays
-                .iter()
-                .zip([6.0, 6.0, 0.5])
-                .map(|(plays, payment)| AccountMonth {
-                    accounts: 1.0,
-                    payment,
-                    plays,
-                })
-                .collect();
+            let mut accounts = accounts_of(&plays);
             if with_bot {
                 accounts.push(AccountMonth {
                     accounts: 1.0,
