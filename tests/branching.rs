@@ -87,7 +87,12 @@ fn a_branched_run_equals_separate_runs_that_switch_on_the_branch_day_byte_for_by
 
 #[test]
 fn branched_batches_equal_each_policy_run_alone_on_every_replicate_and_thread_count() {
-    let scenario = Scenario::from_toml_str(&tiny_branched(BRANCH_DAY), "tiny").unwrap();
+    // With payouts settled, so the accounting months are branched too.
+    let text = format!(
+        "{}\n[payouts]\nrules = [\"pro_rata\", \"user_centric\"]\n",
+        tiny_branched(BRANCH_DAY)
+    );
+    let scenario = Scenario::from_toml_str(&text, "tiny").unwrap();
     let alone: Vec<_> = (0..scenario.replicates)
         .flat_map(|replicate| {
             let key = replicate_key(&scenario, replicate);
@@ -112,6 +117,7 @@ fn branched_batches_equal_each_policy_run_alone_on_every_replicate_and_thread_co
             batch.runs == alone,
             "{threads} thread(s): branched runs differ"
         );
+        assert!(batch.runs.iter().all(|r| !r.payouts.is_empty()));
         // 3 warm-up weeks once, then 5 weeks per policy, on each of 2 worlds.
         assert_eq!(weeks.into_inner(), 2 * (3 + 3 * 5));
         assert_eq!(simulated_weeks(&scenario), 2 * (3 + 3 * 5));

@@ -43,7 +43,7 @@ struct ManifestFile<'a> {
     replicates: u32,
     replicate_seeds: &'a [u64],
     runs: Vec<RunEntry<'a>>,
-    files: &'static [&'static str],
+    files: Vec<&'static str>,
     scenario_toml: &'a str,
     scenario: &'a Scenario,
 }
@@ -124,7 +124,7 @@ impl Manifest {
                     policy: &scenario.policies[r.policy_index].name,
                 })
                 .collect(),
-            files: super::RESULT_FILES,
+            files: super::result_files(scenario),
             scenario_toml: &self.scenario_toml,
             scenario,
         };

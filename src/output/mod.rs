@@ -25,16 +25,27 @@ use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use destination::Existing;
 
-/// Files (and the `plots` folder) every result directory contains.
+/// Files (and the `plots` folder) a result directory may contain: all of them, but
+/// `payouts.csv` only when the scenario settles payouts ([`result_files`]).
 pub const RESULT_FILES: &[&str] = &[
     "manifest.json",
     "metrics.csv",
     "charts.csv",
     "summary.csv",
     "tracks.csv",
+    "payouts.csv",
     "plots",
     "report.html",
 ];
+
+/// The files a result directory of `scenario` contains.
+pub fn result_files(scenario: &Scenario) -> Vec<&'static str> {
+    RESULT_FILES
+        .iter()
+        .copied()
+        .filter(|&f| f != "payouts.csv" || scenario.payouts.on())
+        .collect()
+}
 
 /// Checks the destination `dir` and creates its staging directory, before any work.
 ///
@@ -117,6 +128,9 @@ pub fn write_results(
         tables::write_charts(&path.join("charts.csv"), batch)?;
         tables::write_summary(&path.join("summary.csv"), batch)?;
         tables::write_tracks(&path.join("tracks.csv"), scenario, batch)?;
+        if scenario.payouts.on() {
+            tables::write_payouts(&path.join("payouts.csv"), scenario, batch)?;
+        }
         manifest.write(&path.join("manifest.json"), scenario, batch)?;
         // Plots and report are drawn from the files just written, never from `batch`.
         crate::report::write_plots_and_report(&path).map_err(|e| {

@@ -8,7 +8,7 @@ use super::io;
 use crate::batch::BatchOutput;
 use crate::batch::SummaryRow;
 use crate::error::{Error, Result};
-use crate::run::{ChartRow, TrackRow, WeekRow};
+use crate::run::{ChartRow, PayoutRow, TrackRow, WeekRow};
 use crate::scenario::Scenario;
 
 /// Writes a table with its header row, whatever it holds (the header of an empty table
@@ -72,6 +72,16 @@ pub fn write_tracks(path: &Path, scenario: &Scenario, batch: &BatchOutput) -> Re
         .iter()
         .flat_map(|r| r.tracks.rows(scenario, r.run, r.replicate, r.policy_index));
     write_rows::<TrackRow>(path, rows)
+}
+
+/// `payouts.csv`: per run, month, region and payout rule set, one row per artist streamed
+/// or paid there.
+pub fn write_payouts(path: &Path, scenario: &Scenario, batch: &BatchOutput) -> Result<()> {
+    let rows = batch
+        .runs
+        .iter()
+        .flat_map(|r| r.payouts.iter().map(move |line| line.row(scenario, r)));
+    write_rows::<PayoutRow>(path, rows)
 }
 
 /// `summary.csv`: one row per policy, region and metric.

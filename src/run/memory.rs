@@ -48,13 +48,16 @@ use std::mem::size_of;
 
 use crate::chart::ChartCompiler;
 use crate::ids::{ArtistId, GenreId, RegionId, TrackId};
+use crate::payout::TrackPlays;
 use crate::policy::scorers::style_grid::{CELL_WIDTH, MAX_CELLS, Slot};
 use crate::policy::{
     CollaborativeModel, HISTORY_TRACKS, PolicySpec, PopularityScope, Recommender, Scorer,
 };
-use crate::run::{ChartRow, ChartRunStats, RegionTrack, TrackLine, WeekRow, caps_for};
+use crate::run::{ChartRow, ChartRunStats, PayoutLine, RegionTrack, TrackLine, WeekRow, caps_for};
 use crate::scenario::Scenario;
-use crate::step::{HeardSet, ListenerState, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms};
+use crate::step::{
+    HeardSet, ListenerState, MonthPlays, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms,
+};
 use crate::world::{Label, TASTE_DIMS, Taste};
 
 /// Resident memory of the process besides scenario-sized data while simulating: code,
@@ -178,7 +181,8 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
     let live_worlds = threads.min(u64::from(scenario.replicates));
 
     // One run's state besides its recommender, and each policy's recommender.
-    let listener_state = s.listeners * listener_bytes_per_run(scenario);
+    let listener_state =
+        s.listeners * (listener_bytes_per_run(scenario) + month_bytes_per_listener(scenario));
     let heard = s.listeners * heard_bytes_per_listener(scenario);
     let track_counters = s.tracks * track_bytes_per_run(scenario)
         + chart_candidate_bytes(scenario)
@@ -205,7 +209,7 @@ pub fn estimate_peak_bytes(scenario: &Scenario, threads: usize) -> MemoryEstimat
     });
     let week_rows = s.runs * week_rows_per_run(scenario);
     let chart_rows = s.runs * chart_rows_per_run(scenario);
-    let track_rows_one = track_rows_per_run(scenario);
+    let track_rows_one = track_rows_per_run(scenario) + payout_lines_per_run(scenario);
     let results = week_rows + chart_rows + s.runs * track_rows_one;
 
     // A run builds its track rows at its very end, so while k runs are live at most
@@ -707,6 +711,30 @@ fn chart_rows_per_run(scenario: &Scenario) -> u64 {
 
 /// `tracks.csv` rows of one run, held compactly: a line per released track, and per
 /// region a pair per track streamed there over the run.
+/// Each listener's accounting month for payout rules ([`MonthPlays`]): the tracks of a
+/// month (as [`heard_bytes_per_listener_after`] counts a year's, over five weeks), in
+/// 12-byte cells. Nothing without payout rules.
+fn month_bytes_per_listener(scenario: &Scenario) -> u64 {
+    if scenario.payouts.is_off() {
+        return bytes::<MonthPlays>();
+    }
+    let listening = &scenario.listening;
+    let tracks =
+        u64::from(listening.library_size / 2 + 2 * listening.slate_size) + HEARD_PER_WEEK * 4;
+    tracks * bytes::<TrackPlays>() * 2 + bytes::<MonthPlays>()
+}
+
+/// A run's payout lines: at most every artist in every region, month and rule set.
+fn payout_lines_per_run(scenario: &Scenario) -> u64 {
+    if scenario.payouts.is_off() {
+        return 0;
+    }
+    let artists = Sizes::of(scenario).tracks as f64 * artists_per_track(scenario);
+    let months = f64::from(scenario.days).div_euclid(28.0) + 2.0;
+    let cells = scenario.regions.len() * scenario.payouts.rules.len();
+    (artists * months * cells as f64 * bytes::<PayoutLine>() as f64) as u64
+}
+
 fn track_rows_per_run(scenario: &Scenario) -> u64 {
     let tracks = Sizes::of(scenario).tracks as f64;
     let days = f64::from(scenario.days);
@@ -801,10 +829,11 @@ mod tests {
             two.bytes_of(component::LISTENER_STATE),
         );
         assert_eq!(b, 2 * a);
-        // 2 live runs × 1M × (ListenerState + 64 slot bits + 10 genre counts)
+        // 2 live runs × 1M × (ListenerState + 64 slot bits + 10 genre counts + the empty
+        // accounting month's header, a boxed slice and a length: 24 bytes)
         assert_eq!(
             a,
-            2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 8 + 40)
+            2 * 1_000_000 * (size_of::<ListenerState>() as u64 + 8 + 40 + 24)
         );
         // Heard tracks: 52 weeks, library 10 and slate 10 by default, so 5 + 20 in the
         // first week and 10 in each of the other 51, 4-byte cells half full, and a 24-byte

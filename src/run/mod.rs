@@ -13,12 +13,14 @@
 //! **Layer.** Above `step` (which it drives) and below `batch` (which runs many).
 
 pub mod memory;
+mod payouts;
 mod recommendations;
 mod rows;
 mod tracks;
 mod week_end;
 mod weekly;
 
+pub use payouts::{PayoutLine, PayoutRow};
 pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
 pub use tracks::{RegionTrack, TrackLine, TrackTotals};
 
@@ -55,6 +57,9 @@ pub struct RunOutput {
     pub chart_runs: Vec<ChartRunStats>,
     /// Streams by track over the run (the rows of `tracks.csv`).
     pub tracks: TrackTotals,
+    /// Each month's payouts by region, rule set and artist (the rows of `payouts.csv`;
+    /// empty without payout rules).
+    pub payouts: Vec<PayoutLine>,
 }
 
 /// The per-user caps needed by every rule set of a scenario.
@@ -135,6 +140,7 @@ impl<'a> Run<'a> {
                 charts: Vec::new(),
                 chart_runs: Vec::new(),
                 tracks: TrackTotals::default(),
+                payouts: Vec::new(),
             },
         }
     }
@@ -159,6 +165,7 @@ impl<'a> Run<'a> {
                 self.close_week((day / 7) as u32);
                 on_week();
             }
+            self.settle_month_ending(day, end - 1);
         }
     }
 

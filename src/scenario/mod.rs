@@ -17,6 +17,7 @@ pub mod limits;
 mod named;
 mod overrides;
 mod params;
+mod payouts;
 mod policies;
 pub mod policy_spec;
 pub mod raw;
@@ -33,6 +34,7 @@ pub use fandom::{Campaign, Fandom, FraudFilter, Mobilisation};
 pub use named::{NamedArtist, NamedRelease};
 pub use overrides::Override;
 pub use params::{CatalogueParams, ListeningParams, Measures, TasteParams, UtilityParams};
+pub use payouts::{MAX_PAYOUT_RULES, Payouts};
 
 use crate::chart::RuleSet;
 use crate::error::{Error, Result};
@@ -96,6 +98,9 @@ pub struct Scenario {
     /// until day `d` and its own from then on (a rule imposed on an existing market).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_day: Option<i32>,
+    /// Payout rules settled every month from the plays (none by default).
+    #[serde(skip_serializing_if = "Payouts::is_off")]
+    pub payouts: Payouts,
 }
 
 /// The first chart week in run-level summaries for a burn-in and a branch day (see
@@ -134,6 +139,12 @@ pub struct Region {
     pub artist_share: f64,
     /// Chart rule sets compiled from this region's plays; the first is the headline chart.
     pub chart_rules: Vec<RuleSet>,
+    /// What a premium account pays a month (FACTS: about €4.8, Spotify Q4 2024).
+    pub subscription_price: f64,
+    /// Advertising revenue an ad-supported account brings a month (FACTS: about €0.43).
+    pub ad_revenue_per_account: f64,
+    /// Share of revenue paid to rights holders (FACTS: about two-thirds).
+    pub rights_share: f64,
 }
 
 /// A genre: a cluster in taste space, local to one region or global.

@@ -10,6 +10,7 @@ pub use super::events::{RawSwitch, RawTieIn};
 pub use super::fandom::{RawCampaign, RawFandom, RawFraudFilter, RawMobilisation};
 pub use super::named::{RawArtist, RawRelease};
 use super::params::{CatalogueParams, ListeningParams, Measures, TasteParams, UtilityParams};
+pub use super::payouts::{RawPayoutRules, RawPayouts};
 pub use super::policies::RawPolicy;
 use crate::chart::RecurrentThreshold;
 
@@ -86,6 +87,12 @@ pub struct RawScenario {
     pub switches: Vec<RawSwitch>,
     /// Day on which every policy branches from a shared warm-up under the baseline.
     pub branch_day: Option<i64>,
+    /// Payout rules settled from the plays (`[payouts]`).
+    #[serde(default)]
+    pub payouts: RawPayouts,
+    /// Payout rule sets defined by the scenario (`[[payout_rules]]`).
+    #[serde(default)]
+    pub payout_rules: Vec<RawPayoutRules>,
 }
 
 /// A value, or the word `"none"` to switch an optional rule off (TOML has no null).
@@ -168,6 +175,25 @@ pub struct RawRegion {
     /// Chart rule sets compiled for this region; the first is the headline chart.
     #[serde(default = "default_chart_rules")]
     pub chart_rules: Vec<String>,
+    /// What a premium account pays a month.
+    #[serde(default = "default_subscription_price")]
+    pub subscription_price: f64,
+    /// Advertising revenue an ad-supported account brings a month.
+    #[serde(default = "default_ad_revenue")]
+    pub ad_revenue_per_account: f64,
+    /// Share of revenue paid to rights holders.
+    #[serde(default = "default_rights_share")]
+    pub rights_share: f64,
+}
+
+fn default_subscription_price() -> f64 {
+    4.8
+}
+fn default_ad_revenue() -> f64 {
+    0.43
+}
+fn default_rights_share() -> f64 {
+    0.67
 }
 
 /// A `[[genres]]` entry as written.

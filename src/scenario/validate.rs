@@ -5,6 +5,7 @@ use super::events::{validate_switches, validate_tie_ins};
 use super::fandom::{validate_fandoms, validate_fraud_filter};
 use super::limits::MAX_LIBRARY_SLOTS;
 use super::named::{validate_artists, validate_releases};
+use super::payouts::validate_payouts;
 use super::policies::validate_policies;
 use super::raw::{OrNone, RawAcr, RawGenre, RawRegion, RawRuleSet, RawScenario};
 use super::{Genre, Region, Scenario, Switch};
@@ -99,6 +100,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
     };
     let switches = validate_switches(c, &raw.switches, &policies, &mut regions, &resolve, days)?;
     let branch_day = validate_branch_day(c, raw.branch_day, &switches, days)?;
+    let payouts = validate_payouts(c, &raw.payouts, &raw.payout_rules)?;
 
     // Generated and named tracks together: a catalogue may be wholly imported
     // (`back_catalogue_tracks = 0`, `new_tracks_per_week = 0`, `from = "tracks.csv"`).
@@ -138,6 +140,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         tie_ins,
         switches,
         branch_day,
+        payouts,
     })
 }
 
@@ -555,6 +558,14 @@ fn validate_regions(c: &Check, raw: &[RawRegion], custom: &[RuleSet]) -> Result<
         c.real_in(&key("premium_share"), r.premium_share, 0.0, 1.0)?;
         c.real_in(&key("local_taste_share"), r.local_taste_share, 0.0, 1.0)?;
         c.real_in(&key("artist_share"), r.artist_share, 0.0, 1e9)?;
+        c.real_in(&key("subscription_price"), r.subscription_price, 0.0, 1e6)?;
+        c.real_in(
+            &key("ad_revenue_per_account"),
+            r.ad_revenue_per_account,
+            0.0,
+            1e6,
+        )?;
+        c.real_in(&key("rights_share"), r.rights_share, 0.0, 1.0)?;
         if r.chart_rules.is_empty() {
             return Err(c.err(
                 key("chart_rules"),
@@ -593,6 +604,9 @@ fn validate_regions(c: &Check, raw: &[RawRegion], custom: &[RuleSet]) -> Result<
                 1.0 / raw.len() as f64
             },
             chart_rules,
+            subscription_price: r.subscription_price,
+            ad_revenue_per_account: r.ad_revenue_per_account,
+            rights_share: r.rights_share,
         });
     }
     Ok(regions)

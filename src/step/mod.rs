@@ -19,6 +19,7 @@ mod choice;
 mod fandom;
 mod heard;
 mod market;
+mod month;
 mod state;
 mod tally;
 
@@ -30,6 +31,7 @@ pub use choice::{ChoiceSet, Counts, MAX_CHOICES, MAX_TIE_INS, stochastic_round};
 pub use fandom::{FandomDay, MAX_ACCOUNTS, ReplayPlan};
 pub use heard::{HeardSet, SlotsHeard, listeners_by_track};
 pub use market::{Market, RING_DAYS, SOCIAL_WINDOW_DAYS};
+pub use month::MonthPlays;
 pub use state::{
     Decay, FAMILIARITY_HALF_SATURATION, PlayTables, initial_states, pick_library_slots,
 };
@@ -63,6 +65,8 @@ pub struct Simulation<'a> {
     slots_heard: Vec<SlotsHeard>,
     /// Each listener's streamed tracks (empty with `listeners_per_track` off).
     heard: Vec<HeardSet>,
+    /// Each listener's streams this accounting month (empty without payout rules).
+    months: Vec<MonthPlays>,
     week_genres: Vec<u32>,
     chunk_size: usize,
     logs: Vec<DayLog>,
@@ -120,6 +124,7 @@ impl<'a> Simulation<'a> {
             ),
             slots_heard: vec![SlotsHeard::default(); n_listeners],
             heard: vec![HeardSet::default(); n_listeners],
+            months: vec![MonthPlays::default(); n_listeners],
             week_genres: vec![0; n_listeners * scenario.genres.len()],
             chunk_size,
             logs: (0..n_chunks)
@@ -185,6 +190,16 @@ impl<'a> Simulation<'a> {
     /// Each listener's streamed tracks (all empty with `listeners_per_track` off).
     pub fn heard(&self) -> &[HeardSet] {
         &self.heard
+    }
+
+    /// Each listener's streams this accounting month (all empty without payout rules).
+    pub fn months(&self) -> &[MonthPlays] {
+        &self.months
+    }
+
+    /// Empties every listener's month, once it has been settled.
+    pub fn start_month(&mut self) {
+        self.months.par_iter_mut().for_each(MonthPlays::clear);
     }
 
     /// Makes `chart` (tracks in rank order) the region's published chart: browsing
@@ -269,10 +284,11 @@ impl<'a> Simulation<'a> {
             .zip(self.slots_heard.par_chunks_mut(chunk_size))
             .zip(self.week_genres.par_chunks_mut(chunk_size * genres))
             .zip(self.heard.par_chunks_mut(chunk_size))
+            .zip(self.months.par_chunks_mut(chunk_size))
             .zip(self.logs.par_iter_mut())
             .enumerate()
             .for_each(
-                |(chunk, ((((states, slots_heard), week_genres), heard), tally))| {
+                |(chunk, (((((states, slots_heard), week_genres), heard), months), tally))| {
                     let mut scratch = Scratch {
                         picks: [0; MAX_LIBRARY_SLOTS],
                         choices: ChoiceSet::default(),
@@ -281,7 +297,8 @@ impl<'a> Simulation<'a> {
                         per_account: Vec::new(),
                         policy: SlateScratch::default(),
                     };
-                    for (i, (slots, heard)) in slots_heard.iter_mut().zip(heard).enumerate() {
+                    let listeners = slots_heard.iter_mut().zip(heard).zip(months);
+                    for (i, ((slots, heard), month)) in listeners.enumerate() {
                         if let Some(next) = states.get(i + 1) {
                             next.prefetch();
                         }
@@ -289,7 +306,7 @@ impl<'a> Simulation<'a> {
                         shared.listener_day(
                             chunk * chunk_size + i,
                             &mut states[i],
-                            (slots, heard),
+                            (slots, heard, month),
                             genres_of,
                             tally,
                             &mut scratch,
@@ -410,6 +427,7 @@ impl DayShared<'_> {
         premium: bool,
         terms: &[TrackTerms],
         mut heard: Option<&mut HeardSet>,
+        mut month: Option<&mut MonthPlays>,
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -427,6 +445,9 @@ impl DayShared<'_> {
                 }
                 if let Some(set) = heard.as_mut() {
                     set.play(t);
+                }
+                if let Some(month) = month.as_mut() {
+                    month.play(t, true, n);
                 }
                 // The member's ordinary plays are on their first account.
                 let ordinary = if account == 0 {
@@ -530,7 +551,7 @@ impl DayShared<'_> {
         &self,
         l: usize,
         state: &mut ListenerState,
-        (slots_heard, heard): (&mut SlotsHeard, &mut HeardSet),
+        (slots_heard, heard, month): (&mut SlotsHeard, &mut HeardSet, &mut MonthPlays),
         week_genres: &mut [u32],
         tally: &mut DayLog,
         scratch: &mut Scratch,
@@ -680,6 +701,7 @@ impl DayShared<'_> {
         };
         let occasions = ordinary + fan.as_ref().map_or(0, |(plan, _)| plan.mix);
         let count_listeners = self.scenario.measures.listeners_per_track;
+        let settle = self.scenario.payouts.on();
         if count_listeners {
             // Any item beyond the library picks may be played: start fetching where the
             // listener's set holds it while the day's choices are drawn.
@@ -726,6 +748,9 @@ impl DayShared<'_> {
             let t = choices.track(i);
             let term = &terms[t as usize];
             tally.add_plays(region, premium, t as usize, c);
+            if settle {
+                month.play(t, channel.sought(), c);
+            }
             week_genres[term.genre as usize] += c;
             state.observe(&term.taste, self.tables.profile_weight(c));
             if i < picked {
@@ -759,6 +784,7 @@ impl DayShared<'_> {
                 premium,
                 terms,
                 count_listeners.then_some(heard),
+                settle.then_some(month),
                 week_genres,
                 tally,
                 scratch,

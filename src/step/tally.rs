@@ -37,6 +37,16 @@ pub enum Channel {
     Media = 5,
 }
 
+impl Channel {
+    /// Whether a stream from this channel was sought out by the listener (their library,
+    /// search, the chart, seasonal playlists, a soundtrack lookup) rather than suggested by
+    /// an algorithm (the recommender's slate, new-release lists): what an artist-centric
+    /// payout rule's engagement boost rewards.
+    pub fn sought(self) -> bool {
+        !matches!(self, Channel::Slate | Channel::NewRelease)
+    }
+}
+
 /// Number of [`Channel`]s.
 pub const CHANNELS: usize = 6;
 
