@@ -709,6 +709,12 @@ impl DayShared<'_> {
                 heard.prefetch(choices.track(i));
             }
         }
+        if settle {
+            // Any item may be played, and every play is counted in the month.
+            for i in 0..choices.len() {
+                month.prefetch(choices.track(i));
+            }
+        }
         let counts = &mut scratch.counts;
         counts[..=choices.len()].fill(0);
         choices.sample(occasions, self.outside_weight, &mut rng, counts);
