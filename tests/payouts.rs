@@ -115,7 +115,30 @@ fn the_pool_is_what_the_accounts_pay_prorated_over_a_partial_first_month() {
 fn a_years_payout_streams_are_the_runs_streams_by_artist() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run_paid(tmp.path(), "paid", &tiny_paid(""), &[]);
-    let payouts = Table::read(&out, "payouts.csv");
+    assert_streams_match_tracks(&out);
+}
+
+#[test]
+fn fans_streaming_from_several_accounts_are_counted_once_per_play() {
+    // The Golden scenario's fandom streams from three accounts a member.
+    let tmp = tempfile::tempdir().unwrap();
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/golden.toml");
+    let text = std::fs::read_to_string(golden).unwrap()
+        + "\n[payouts]\nrules = [\"pro_rata\", \"user_centric\"]\n";
+    assert!(text.contains("accounts = 3"));
+    let out = run_paid(
+        tmp.path(),
+        "golden",
+        &text,
+        &["--replicates", "1", "--set", "listeners=6000"],
+    );
+    assert_streams_match_tracks(&out);
+}
+
+/// Each artist's payout streams over the year equal its streams in `tracks.csv`, per run
+/// and region.
+fn assert_streams_match_tracks(out: &Path) {
+    let payouts = Table::read(out, "payouts.csv");
     let mut by_artist: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for r in &payouts.rows {
         if &r[payouts.col("rules")] == "pro_rata" {
@@ -127,7 +150,7 @@ fn a_years_payout_streams_are_the_runs_streams_by_artist() {
             *by_artist.entry(key).or_default() += r[payouts.col("streams")].parse::<f64>().unwrap();
         }
     }
-    let tracks = Table::read(&out, "tracks.csv");
+    let tracks = Table::read(out, "tracks.csv");
     let mut from_tracks: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for r in &tracks.rows {
         if &r[tracks.col("region")] != "all" {

@@ -3,8 +3,8 @@
 //!
 //! Months are the calendar months of the simulated year (day 0 is [`DAY0_DATE`]); a month
 //! is settled after its last simulated day, or at the end of the run. Each simulated
-//! listener stands for `accounts_per_listener` real accounts (times their own accounts,
-//! for a fan streaming from several), and each of those accounts pays its region's
+//! listener stands for `accounts_per_listener` real accounts (a fan streaming from several
+//! accounts pays for each of them), and each of those accounts pays its region's
 //! `subscription_price` (premium) or `ad_revenue_per_account` (ad-supported) times
 //! `rights_share`, prorated by the share of the month simulated (the first and last
 //! months of a run may be partial). A track's streams over twelve months, for a track
@@ -138,12 +138,14 @@ impl Run<'_> {
                 } else {
                     region.ad_revenue_per_account
                 };
+                // A fan streaming from several accounts pays for each; their plays are
+                // already all in their month, so the plays are weighted once.
                 let own = f64::from(world.fans.accounts.get(l).copied().unwrap_or(1).max(1));
                 let start = plays.len();
                 plays.extend(month_plays.tracks());
                 spans.push((
-                    weight * own,
-                    price * region.rights_share * share_of_month,
+                    weight,
+                    own * price * region.rights_share * share_of_month,
                     start,
                     plays.len(),
                 ));
