@@ -92,18 +92,16 @@ impl Run<'_> {
     /// Settles the month whose last simulated day is `day` if `day` ends a month or the
     /// run, then empties the listeners' months.
     pub(super) fn settle_month_ending(&mut self, day: i32, last_day: i32) {
-        let (year, month, _) = date_of_day(i64::from(day));
-        let month_ends = date_of_day(i64::from(day) + 1).1 != month;
-        if !self.scenario.payouts.on() || !(month_ends || day == last_day) {
+        if self.scenario.payouts.is_off() {
             return;
         }
-        let first = (0..=day)
-            .rev()
-            .take_while(|&d| date_of_day(i64::from(d)).1 == month)
-            .last()
-            .unwrap_or(day);
-        let share =
-            f64::from((day - first + 1).cast_unsigned()) / f64::from(days_in_month(year, month));
+        let (year, month, day_of_month) = date_of_day(i64::from(day));
+        if date_of_day(i64::from(day) + 1).1 == month && day != last_day {
+            return;
+        }
+        // The month's simulated days: up to today, from its first or from day 0.
+        let simulated = (day + 1).min(day_of_month.cast_signed());
+        let share = f64::from(simulated) / f64::from(days_in_month(year, month));
         self.settle(share, year.cast_unsigned() * 12 + month - 1);
         self.sim.start_month();
     }
@@ -113,8 +111,13 @@ impl Run<'_> {
         let weight = f64::from(scenario.accounts_per_listener);
         let listeners = &world.listeners;
         let accounts_total = weight * f64::from(scenario.listeners);
-        let weeks = self.no1s.first().map_or(0, Vec::len);
-        let year_scale = if weeks == 0 { 0.0 } else { 52.0 / weeks as f64 };
+        // Chart weeks closed so far (a week closes on its seventh day).
+        let weeks = self.sim.day() / 7;
+        let year_scale = if weeks == 0 {
+            0.0
+        } else {
+            52.0 / f64::from(weeks)
+        };
         let n_tracks = world.catalogue.len();
         let year_streams: Vec<f64> = (0..n_tracks)
             .map(|t| {

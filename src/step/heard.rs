@@ -84,9 +84,10 @@ impl HeardSet {
 }
 
 /// Where `track`'s probe starts in a table of `capacity` cells (a power of two): Fibonacci
-/// hashing, whose top bits spread consecutive ids apart.
+/// hashing, whose top bits spread consecutive ids apart. Shared with the accounting
+/// months' tables ([`super::MonthPlays`]).
 #[inline]
-fn home(capacity: usize, track: u32) -> usize {
+pub(super) fn home(capacity: usize, track: u32) -> usize {
     let shift = 64 - capacity.trailing_zeros();
     (u64::from(track).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
 }

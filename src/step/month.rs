@@ -10,6 +10,7 @@
 //! not freed, when a month is settled. With no payout rule in the scenario nothing is
 //! recorded and the tables stay empty.
 
+use super::heard::home;
 use crate::payout::TrackPlays;
 
 /// One listener's streams this month by track, split into streams they sought out and
@@ -99,13 +100,6 @@ fn free() -> TrackPlays {
         sought: 0,
         suggested: 0,
     }
-}
-
-/// Where `track`'s probe starts in a table of `capacity` cells (a power of two).
-#[inline]
-fn home(capacity: usize, track: u32) -> usize {
-    let shift = 64 - capacity.trailing_zeros();
-    (u64::from(track).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
 }
 
 /// The cell holding `track`, or the free cell where it goes (`table` has a free cell).
