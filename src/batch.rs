@@ -7,12 +7,16 @@
 //! confidence interval across replicates, plus the paired difference to the baseline
 //! (the first policy) on the same worlds.
 
+mod payouts;
+
+pub use payouts::{PayoutSummaryRow, summarise_payouts};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::metrics::{MeanCi, mean_ci95, paired_differences};
 use crate::rng::SeedKey;
-use crate::run::{Replicate, RunOutput, WeekRow, run_policies};
+use crate::run::{PAYOUT_METRICS, Replicate, RunOutput, WeekRow, run_policies};
 use crate::scenario::Scenario;
 use crate::world::World;
 
@@ -230,6 +234,8 @@ pub struct BatchOutput {
     /// Summary rows ordered by policy (scenario order), region (scenario order, then
     /// `all`) and metric.
     pub summary: Vec<SummaryRow>,
+    /// Payout rule sets against the reference rule set (empty without payout rules).
+    pub payout_summary: Vec<PayoutSummaryRow>,
 }
 
 impl BatchOutput {
@@ -238,6 +244,19 @@ impl BatchOutput {
         self.summary
             .iter()
             .find(|r| r.policy == policy && r.region == region && r.metric == metric)
+    }
+
+    /// The `payout_summary.csv` row for a policy, region, payout rule set and metric.
+    pub fn payout_summary_of(
+        &self,
+        policy: &str,
+        region: &str,
+        rules: &str,
+        metric: &str,
+    ) -> Option<&PayoutSummaryRow> {
+        self.payout_summary.iter().find(|r| {
+            r.policy == policy && r.region == region && r.rules == rules && r.metric == metric
+        })
     }
 }
 
@@ -276,8 +295,10 @@ pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutpu
         })
         .collect();
     let summary = summarise(scenario, &runs);
+    let payout_summary = summarise_payouts(scenario, &runs);
     BatchOutput {
         runs,
+        payout_summary,
         replicate_seeds: replicates
             .iter()
             .map(|&r| replicate_key(scenario, r).seed())
@@ -286,19 +307,35 @@ pub fn run_batch(scenario: &Scenario, on_week: &(dyn Fn() + Sync)) -> BatchOutpu
     }
 }
 
-/// Names of the run-level metrics, in the order [`run_metrics`] gives them: the weekly
-/// metrics, then the chart-run metrics.
-pub fn run_metric_names() -> impl Iterator<Item = &'static str> {
-    WEEKLY_METRICS
+/// Names of the run-level metrics of `scenario`, in the order [`run_metrics`] gives
+/// them: the weekly metrics, the chart-run metrics, then each payout metric under each
+/// payout rule set, named `metric[rules]` (none without payout rules).
+pub fn run_metric_names(scenario: &Scenario) -> Vec<String> {
+    let fixed = WEEKLY_METRICS
         .iter()
         .map(|m| m.name)
         .chain(CHART_RUN_METRICS.iter().copied())
+        .map(str::to_owned);
+    let payouts = PAYOUT_METRICS.iter().flat_map(|metric| {
+        scenario
+            .payouts
+            .rules
+            .iter()
+            .map(move |rules| payout_metric_name(metric, &rules.name))
+    });
+    fixed.chain(payouts).collect()
+}
+
+/// The run-level name of payout metric `metric` under rule set `rules`.
+pub fn payout_metric_name(metric: &str, rules: &str) -> String {
+    format!("{metric}[{rules}]")
 }
 
 /// One run's value of every run-level metric, `[region][metric]` (regions in scenario
 /// order, then all regions; NaN where a metric does not apply): each weekly metric's mean
 /// over the weeks from [`Scenario::summary_start_week`] on, summed in week order, then
-/// the chart-run metrics.
+/// the chart-run metrics, then the payout metrics of the summarised months (as
+/// [`run_metric_names`] orders them).
 pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
     let n_regions = scenario.regions.len() + 1;
     (0..n_regions)
@@ -327,6 +364,13 @@ pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
                     _ => f64::from(s.distinct_no1s),
                 }));
             }
+            let n_rules = scenario.payouts.rules.len();
+            for metric in PAYOUT_METRICS {
+                for k in 0..n_rules {
+                    let measures = run.payout_summary.get(region * n_rules + k);
+                    values.push(measures.and_then(|m| m.get(metric)).unwrap_or(f64::NAN));
+                }
+            }
             values
         })
         .collect()
@@ -335,7 +379,7 @@ pub fn run_metrics(scenario: &Scenario, run: &RunOutput) -> Vec<Vec<f64>> {
 /// Run-level value of every metric: `values[policy][region][metric][replicate]`.
 fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>> {
     let n_regions = scenario.regions.len() + 1;
-    let n_metrics = WEEKLY_METRICS.len() + CHART_RUN_METRICS.len();
+    let n_metrics = run_metric_names(scenario).len();
     let mut values = vec![vec![vec![Vec::new(); n_metrics]; n_regions]; scenario.policies.len()];
     for run in runs {
         let of_run = run_metrics(scenario, run);
@@ -351,7 +395,7 @@ fn run_values(scenario: &Scenario, runs: &[RunOutput]) -> Vec<Vec<Vec<Vec<f64>>>
 fn summarise(scenario: &Scenario, runs: &[RunOutput]) -> Vec<SummaryRow> {
     let values = run_values(scenario, runs);
     let region_names: Vec<&str> = scenario.region_labels();
-    let metric_names: Vec<&str> = run_metric_names().collect();
+    let metric_names = run_metric_names(scenario);
     // Across-world U of every policy and region, computed once (the baseline's is reused).
     let unpredictable: Vec<Vec<Option<f64>>> = (0..scenario.policies.len())
         .map(|p| {

@@ -135,6 +135,52 @@ fn fans_streaming_from_several_accounts_are_counted_once_per_play() {
     assert_streams_match_tracks(&out);
 }
 
+#[test]
+fn organised_replay_captures_less_under_user_centric_and_the_artist_centric_cap() {
+    // The Golden scenario's fandom replays in organised campaigns: under pro rata their
+    // streams take a share of everyone's pool; under user-centric only the members' own
+    // payments; under the artist-centric cap (pro rata with each account counted for at
+    // most 1,000 streams a month) a devoted member's replays are scaled down.
+    let tmp = tempfile::tempdir().unwrap();
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/golden.toml");
+    let text = std::fs::read_to_string(golden).unwrap()
+        + "\n[payouts]\nrules = [\"pro_rata\", \"user_centric\", \"capped\"]\n\
+           [[payout_rules]]\nname = \"capped\"\naccount_cap = 1000\n";
+    let out = run_paid(
+        tmp.path(),
+        "golden",
+        &text,
+        &["--replicates", "8", "--set", "listeners=6000"],
+    );
+    let summary = Table::read(&out, "payout_summary.csv");
+    let row = |rules: &str| {
+        summary
+            .rows
+            .iter()
+            .find(|r| {
+                &r[summary.col("region")] == "all"
+                    && &r[summary.col("rules")] == rules
+                    && &r[summary.col("metric")] == "payout_organised_share"
+            })
+            .unwrap_or_else(|| panic!("{rules}"))
+            .clone()
+    };
+    let value = |r: &csv::StringRecord, c: &str| -> f64 { r[summary.col(c)].parse().unwrap() };
+    let pro_rata = row("pro_rata");
+    assert!(value(&pro_rata, "ci_low") > 0.0, "campaigns capture money");
+    for rules in ["user_centric", "capped"] {
+        let r = row(rules);
+        assert!(
+            value(&r, "diff_ci_high") < 0.0,
+            "{rules}: {} [{}, {}] against pro rata {}",
+            value(&r, "diff_vs_reference"),
+            value(&r, "diff_ci_low"),
+            value(&r, "diff_ci_high"),
+            value(&pro_rata, "mean")
+        );
+    }
+}
+
 /// Each artist's payout streams over the year equal its streams in `tracks.csv`, per run
 /// and region.
 fn assert_streams_match_tracks(out: &Path) {
@@ -174,7 +220,12 @@ fn payouts_do_not_depend_on_threads() {
     let text = tiny_paid("");
     let one = run_paid(tmp.path(), "one", &text, &["--threads", "1"]);
     let two = run_paid(tmp.path(), "two", &text, &["--threads", "2"]);
-    assert!(read_bytes(&one, "payouts.csv") == read_bytes(&two, "payouts.csv"));
+    for table in ["payouts.csv", "payout_metrics.csv", "payout_summary.csv"] {
+        assert!(
+            read_bytes(&one, table) == read_bytes(&two, table),
+            "{table}"
+        );
+    }
 }
 
 #[test]
@@ -211,4 +262,126 @@ fn bad_payout_rules_are_refused_with_their_key() {
 
 fn tiny_with_region_key(line: &str) -> String {
     common::tiny_with("name = \"UK\"\n", &format!("name = \"UK\"\n{line}\n"))
+}
+
+/// Gini of amounts by the mean absolute difference (an independent formula).
+fn gini_by_pairs(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    if mean == 0.0 {
+        return 0.0;
+    }
+    let pairs: f64 = x
+        .iter()
+        .flat_map(|a| x.iter().map(move |b| (a - b).abs()))
+        .sum();
+    pairs / (2.0 * n * n * mean)
+}
+
+#[test]
+fn payout_metrics_are_what_a_reader_computes_from_payouts_and_tracks() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A living line that some artists reach in a month of the tiny world.
+    let text = tiny_paid("").replace("[payouts]\n", "[payouts]\nliving_line = 40.0\n");
+    let out = run_paid(tmp.path(), "paid", &text, &["--replicates", "1"]);
+    // Artists of run 0: origin, label and first release day, from tracks.csv's `all` rows.
+    let tracks = Table::read(&out, "tracks.csv");
+    let mut artists: BTreeMap<String, (String, String, i32)> = BTreeMap::new();
+    for r in tracks
+        .rows
+        .iter()
+        .filter(|r| &r[0] == "0" && &r[tracks.col("region")] == "all")
+    {
+        let day: i32 = r[tracks.col("release_day")].parse().unwrap();
+        let entry = artists
+            .entry(r[tracks.col("artist")].to_owned())
+            .or_insert_with(|| {
+                (
+                    r[tracks.col("origin")].to_owned(),
+                    r[tracks.col("label")].to_owned(),
+                    day,
+                )
+            });
+        entry.2 = entry.2.min(day);
+    }
+    // payouts.csv has no artist column in `months`: read it again with the artist.
+    let payouts = Table::read(&out, "payouts.csv");
+    let metrics = Table::read(&out, "payout_metrics.csv");
+    let mut checked = 0;
+    for m in metrics
+        .rows
+        .iter()
+        .filter(|r| &r[0] == "0" && &r[4] != "track_minimum")
+    {
+        let get = |c: &str| m[metrics.col(c)].to_owned();
+        let (region, rules, month) = (get("region"), get("rules"), get("month"));
+        // Full months only: February to November 2026 (day 0 is 2 January).
+        if !("2026-02".."2026-12").contains(&month.as_str()) || region == "all" {
+            continue;
+        }
+        // The month's last day, as a day number (1 January 2026 is day −1).
+        let month_number: u32 = month[5..].parse().unwrap();
+        let days_before: [i32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+        let last_day = days_before[month_number as usize] - 2;
+        let mut paid: BTreeMap<&str, f64> = BTreeMap::new();
+        for p in payouts.rows.iter().filter(|p| {
+            &p[0] == "0"
+                && p[payouts.col("region")] == *region
+                && p[payouts.col("rules")] == *rules
+                && p[payouts.col("month")] == *month
+        }) {
+            *paid.entry(&p[payouts.col("artist")]).or_default() +=
+                p[payouts.col("payout")].parse::<f64>().unwrap();
+        }
+        let total: f64 = paid.values().sum();
+        let released: Vec<f64> = artists
+            .iter()
+            .filter(|(_, a)| a.2 <= last_day)
+            .map(|(id, _)| paid.get(id.as_str()).copied().unwrap_or(0.0))
+            .collect();
+        let mut sorted = released.clone();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let top = |k: usize| sorted.iter().take(k).sum::<f64>() / total;
+        let share_of = |keep: &dyn Fn(&(String, String, i32)) -> bool| {
+            paid.iter()
+                .filter(|(id, _)| keep(&artists[**id]))
+                .map(|(_, p)| p)
+                .sum::<f64>()
+                / total
+        };
+        let want = [
+            ("payout_top10_share", top(10)),
+            ("payout_top1pct_share", top(released.len().div_ceil(100))),
+            ("payout_gini", gini_by_pairs(&released)),
+            ("payout_local_share", share_of(&|a| a.0 == region)),
+            (
+                "payout_independent_share",
+                share_of(&|a| a.1 == "independent"),
+            ),
+            (
+                "payout_living_artists",
+                paid.values().filter(|&&p| p >= 40.0).count() as f64,
+            ),
+        ];
+        for (column, want) in want {
+            let got: f64 = get(column).parse().unwrap();
+            assert!(
+                (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{region} {rules} {month} {column}: got {got}, want {want}"
+            );
+        }
+        checked += 1;
+    }
+    // 3 regions × 3 rules × 10 months.
+    assert_eq!(checked, 90);
+    let living: f64 = metrics
+        .rows
+        .iter()
+        .map(|r| {
+            r[metrics.col("payout_living_artists")]
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    assert!(living > 0.0, "the living line is reached somewhere");
 }

@@ -17,6 +17,8 @@
 //! - [`recommendations`]: what slates look like and do: miscalibration (KL and
 //!   Jensen–Shannon divergence against the listener's history), intra-list diversity, and
 //!   consumption overlap with the most similar listener (Chaney et al. 2018).
+//! - [`money`]: inequality of payouts to artists (Gini, top-k and decile shares, Lorenz
+//!   curve of real amounts).
 //! - [`chart_runs`]: weeks at No. 1, runs and spells, so that records such as "ten
 //!   non-consecutive weeks at No. 1" can be answered.
 //!
@@ -31,6 +33,7 @@
 pub mod chart_runs;
 pub mod concentration;
 pub mod diversity;
+pub mod money;
 pub mod recommendations;
 pub mod stats;
 pub mod unpredictability;
@@ -38,6 +41,7 @@ pub mod unpredictability;
 pub use chart_runs::{No1Record, distinct_no1s, no1_records, weeks_at_no1_so_far};
 pub use concentration::{effective_number, gini, hhi, lorenz_curve, shannon_entropy, top_k_share};
 pub use diversity::{IndividualEntropy, genre_entropy, local_entry_share, share};
+pub use money::{decile_shares, gini_of_amounts, lorenz_of_amounts, top_k_share_of_amounts};
 pub use recommendations::{
     intra_list_diversity, jaccard, js_divergence, kl_divergence, overlap_with_most_similar,
 };

@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use destination::Existing;
 
 /// Files (and the `plots` folder) a result directory may contain: all of them, but
-/// `payouts.csv` only when the scenario settles payouts ([`result_files`]).
+/// the [`PAYOUT_FILES`] only when the scenario settles payouts ([`result_files`]).
 pub const RESULT_FILES: &[&str] = &[
     "manifest.json",
     "metrics.csv",
@@ -34,16 +34,21 @@ pub const RESULT_FILES: &[&str] = &[
     "summary.csv",
     "tracks.csv",
     "payouts.csv",
+    "payout_metrics.csv",
+    "payout_summary.csv",
     "plots",
     "report.html",
 ];
+
+/// The tables written only when the scenario settles payouts.
+pub const PAYOUT_FILES: &[&str] = &["payouts.csv", "payout_metrics.csv", "payout_summary.csv"];
 
 /// The files a result directory of `scenario` contains.
 pub fn result_files(scenario: &Scenario) -> Vec<&'static str> {
     RESULT_FILES
         .iter()
         .copied()
-        .filter(|&f| f != "payouts.csv" || scenario.payouts.on())
+        .filter(|f| !PAYOUT_FILES.contains(f) || scenario.payouts.on())
         .collect()
 }
 
@@ -130,6 +135,8 @@ pub fn write_results(
         tables::write_tracks(&path.join("tracks.csv"), scenario, batch)?;
         if scenario.payouts.on() {
             tables::write_payouts(&path.join("payouts.csv"), scenario, batch)?;
+            tables::write_payout_metrics(&path.join("payout_metrics.csv"), scenario, batch)?;
+            tables::write_payout_summary(&path.join("payout_summary.csv"), batch)?;
         }
         manifest.write(&path.join("manifest.json"), scenario, batch)?;
         // Plots and report are drawn from the files just written, never from `batch`.

@@ -6,15 +6,27 @@ use serde::Serialize;
 
 use super::io;
 use crate::batch::BatchOutput;
-use crate::batch::SummaryRow;
+use crate::batch::{PayoutSummaryRow, SummaryRow};
 use crate::error::{Error, Result};
-use crate::run::{ChartRow, PayoutRow, TrackRow, WeekRow};
+use crate::run::{
+    ArtistPaid, ChartRow, PayoutKeys, PayoutMeasures, PayoutMonthRow, PayoutRow, TrackRow, WeekRow,
+};
 use crate::scenario::Scenario;
 
 /// Writes a table with its header row, whatever it holds (the header of an empty table
 /// comes from a placeholder row, so readers always find every column).
 fn write_rows<T: Serialize + Default>(
     path: &Path,
+    rows: impl Iterator<Item = impl std::borrow::Borrow<T>>,
+) -> Result<()> {
+    write_with_header(path, &header_of::<T>(), rows)
+}
+
+/// Writes a table with the given header row; each row's fields, nested records
+/// flattened in order, are its cells.
+fn write_with_header<T: Serialize>(
+    path: &Path,
+    header: &csv::StringRecord,
     rows: impl Iterator<Item = impl std::borrow::Borrow<T>>,
 ) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| io(path, e))?;
@@ -31,7 +43,7 @@ fn write_rows<T: Serialize + Default>(
             },
         }
     };
-    writer.write_record(&header_of::<T>()).map_err(csv_error)?;
+    writer.write_record(header).map_err(csv_error)?;
     for row in rows {
         writer.serialize(row.borrow()).map_err(csv_error)?;
     }
@@ -81,7 +93,28 @@ pub fn write_payouts(path: &Path, scenario: &Scenario, batch: &BatchOutput) -> R
         .runs
         .iter()
         .flat_map(|r| r.payouts.iter().map(move |line| line.row(scenario, r)));
-    write_rows::<PayoutRow>(path, rows)
+    let mut header = header_of::<PayoutKeys>();
+    header.extend(&header_of::<ArtistPaid>());
+    write_with_header::<PayoutRow>(path, &header, rows)
+}
+
+/// `payout_metrics.csv`: per run and month, the payout measures of each region and of all
+/// regions under each payout rule set.
+pub fn write_payout_metrics(path: &Path, scenario: &Scenario, batch: &BatchOutput) -> Result<()> {
+    let rows = batch.runs.iter().flat_map(|r| {
+        r.payout_months
+            .iter()
+            .map(move |month| month.row(scenario, r))
+    });
+    let mut header = header_of::<PayoutKeys>();
+    header.extend(&header_of::<PayoutMeasures>());
+    write_with_header::<PayoutMonthRow>(path, &header, rows)
+}
+
+/// `payout_summary.csv`: per policy, region, payout metric and rule set, the mean over
+/// replicates and the paired difference against the reference rule set.
+pub fn write_payout_summary(path: &Path, batch: &BatchOutput) -> Result<()> {
+    write_rows::<PayoutSummaryRow>(path, batch.payout_summary.iter())
 }
 
 /// `summary.csv`: one row per policy, region and metric.

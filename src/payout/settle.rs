@@ -5,7 +5,7 @@
 //! holders) and track *t* of artist *a*, with `sought` and `suggested` streams:
 //!
 //! ```text
-//! k_l      = min(1, cap / streams_l)                        (account cap; 1 without)
+//! k_l      = min(1, cap · s_l / streams_l)     (account cap, s_l accounts; 1 without)
 //! v_{l,t}  = (e · sought + suggested) · k_l · p_a · 1[t eligible]
 //! V_l      = Σ_t v_{l,t}
 //! pro rata      P_a = pool · Σ_l w_l v_{l,a} / Σ_l w_l V_l,  pool = Σ_l w_l c_l
@@ -19,6 +19,10 @@
 //! on raw streams), and a track is eligible when its streams over twelve months reach the
 //! track minimum. With no eligible stream at all the month's pool is unpaid. Sums run in
 //! account order, then play order, so the result is deterministic.
+//!
+//! The money organised fandom replay captured is the same sum over its streams alone:
+//! with `o_{l,t} = e · organised · k_l · p_a · 1[t eligible]` in place of `v_{l,t}` in
+//! the numerators (`V_l` and the pro-rata denominator unchanged), summed over artists.
 
 use super::rules::{PayoutRules, Thresholds};
 use crate::ids::ArtistId;
@@ -32,6 +36,8 @@ pub struct TrackPlays {
     pub sought: u32,
     /// Streams the recommender suggested.
     pub suggested: u32,
+    /// Of the sought streams, those of organised fandom replay (a campaign's plays).
+    pub organised: u32,
 }
 
 /// One simulated listener's month.
@@ -39,7 +45,10 @@ pub struct TrackPlays {
 pub struct AccountMonth<'a> {
     /// Real accounts the listener stands for (all alike).
     pub accounts: f64,
-    /// What each of those accounts paid rights holders this month.
+    /// Accounts one of them streams from (a fan with several accounts; 1 otherwise):
+    /// the plays are spread over them, so a per-account cap applies to each.
+    pub spread: f64,
+    /// What each of those paid rights holders this month (for all their accounts).
     pub payment: f64,
     /// The month's streams by track.
     pub plays: &'a [TrackPlays],
@@ -56,6 +65,9 @@ pub struct Settlement {
     pub pool: f64,
     /// Money nobody was paid (no eligible stream in the month).
     pub unpaid: f64,
+    /// The part of the payouts that organised fandom replay captured: each payout's
+    /// share earned by organised streams (under the rule's weights).
+    pub organised: f64,
 }
 
 /// Settles a month of `accounts` under `rules` with `thresholds` (in the simulated
@@ -76,6 +88,7 @@ pub fn settle(
         streams: vec![0.0; n_artists],
         pool: 0.0,
         unpaid: 0.0,
+        organised: 0.0,
     };
     // Pass 1: raw streams and unique accounts per artist (for the professional line).
     let mut listeners = vec![0.0; n_artists];
@@ -114,6 +127,8 @@ pub fn settle(
     let mut weight = vec![0.0; n_artists];
     let mut user = vec![0.0; n_artists];
     let mut unallocated = 0.0;
+    // Organised streams' part of the pro-rata weights and of the user-centric shares.
+    let (mut organised_weight, mut organised_user) = (0.0, 0.0);
     let mut values: Vec<(usize, f64)> = Vec::new();
     for account in accounts {
         let raw: f64 = account
@@ -123,6 +138,7 @@ pub fn settle(
             .sum();
         let cap = rules
             .account_cap
+            .map(|cap| cap * account.spread)
             .filter(|&cap| raw > cap)
             .map_or(1.0, |cap| cap / raw);
         values.clear();
@@ -137,6 +153,17 @@ pub fn settle(
                 weight[a] += account.accounts * v;
                 user[a] += account.accounts * account.payment * v / total;
             }
+            let organised: f64 = account
+                .plays
+                .iter()
+                .filter(|p| p.organised > 0 && eligible(p.track))
+                .map(|p| {
+                    let a = artist(p.track);
+                    rules.engagement_boost * f64::from(p.organised) * cap * factor[a]
+                })
+                .sum();
+            organised_weight += account.accounts * organised;
+            organised_user += account.accounts * account.payment * organised / total;
         } else {
             unallocated += account.accounts * account.payment;
         }
@@ -152,6 +179,9 @@ pub fn settle(
         let user_centric = user[a] + unallocated * weight[a] / all;
         out.payout[a] = lambda * user_centric + (1.0 - lambda) * pro_rata;
     }
+    let organised_pro_rata = out.pool * organised_weight / all;
+    let organised_user_centric = organised_user + unallocated * organised_weight / all;
+    out.organised = lambda * organised_user_centric + (1.0 - lambda) * organised_pro_rata;
     out
 }
 
@@ -168,6 +198,7 @@ mod tests {
             track,
             sought,
             suggested,
+            organised: 0,
         };
         [
             vec![play(0, 0, 10)],
@@ -183,6 +214,7 @@ mod tests {
             .zip([6.0, 6.0, 0.5])
             .map(|(plays, payment)| AccountMonth {
                 accounts: 1.0,
+                spread: 1.0,
                 payment,
                 plays,
             })
@@ -269,6 +301,60 @@ mod tests {
     }
 
     #[test]
+    fn a_cap_applies_to_each_of_the_accounts_a_listener_streams_from() {
+        let mut rules = PayoutRules::builtin("pro_rata").unwrap();
+        rules.account_cap = Some(8.0);
+        let plays = example();
+        let artists: Vec<ArtistId> = (0..4).map(ArtistId).collect();
+        let mut accounts = accounts_of(&plays);
+        // A streams from two accounts: 10 streams under a cap of 2 × 8 are not capped;
+        // C's 10 on one account are (k = 0.8). Weights 10 + 4, 1, 1, 4 of 20.
+        accounts[0].spread = 2.0;
+        let got = settle(
+            &rules,
+            &Thresholds::default(),
+            &accounts,
+            &artists,
+            4,
+            &|_| 0.0,
+        );
+        let pool = 12.5;
+        assert_payouts(
+            &got,
+            [
+                pool * 14.0 / 20.0,
+                pool / 20.0,
+                pool / 20.0,
+                pool * 4.0 / 20.0,
+            ],
+        );
+    }
+
+    #[test]
+    fn organised_replay_captures_its_streams_share_of_each_rule() {
+        // B's sought stream of artist 1 was a campaign's replay.
+        let mut plays = example();
+        plays[1][0].organised = 1;
+        let accounts = accounts_of(&plays);
+        let artists: Vec<ArtistId> = (0..4).map(ArtistId).collect();
+        let captured = |name: &str| {
+            let rules = PayoutRules::builtin(name).unwrap();
+            settle(
+                &rules,
+                &Thresholds::default(),
+                &accounts,
+                &artists,
+                4,
+                &|_| 0.0,
+            )
+            .organised
+        };
+        // Pro rata: 1 stream of 22 in a pool of 12.5. User-centric: half of B's 6.
+        assert!((captured("pro_rata") - 12.5 / 22.0).abs() < 1e-12);
+        assert!((captured("user_centric") - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn a_track_minimum_returns_small_tracks_shares_to_the_pool() {
         let thresholds = Thresholds {
             track_minimum: Some(6.0),
@@ -302,6 +388,7 @@ mod tests {
             track: 3,
             sought: 0,
             suggested: 1_000,
+            organised: 0,
         }];
         let artists: Vec<ArtistId> = (0..4).map(ArtistId).collect();
         let run = |rules: &PayoutRules, with_bot: bool| {
@@ -309,6 +396,7 @@ mod tests {
             if with_bot {
                 accounts.push(AccountMonth {
                     accounts: 1.0,
+                    spread: 1.0,
                     payment: 0.5,
                     plays: &bot,
                 });

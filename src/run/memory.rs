@@ -53,7 +53,9 @@ use crate::policy::scorers::style_grid::{CELL_WIDTH, MAX_CELLS, Slot};
 use crate::policy::{
     CollaborativeModel, HISTORY_TRACKS, PolicySpec, PopularityScope, Recommender, Scorer,
 };
-use crate::run::{ChartRow, ChartRunStats, PayoutLine, RegionTrack, TrackLine, WeekRow, caps_for};
+use crate::run::{
+    ChartRow, ChartRunStats, PayoutLine, PayoutMonth, RegionTrack, TrackLine, WeekRow, caps_for,
+};
 use crate::scenario::Scenario;
 use crate::step::{
     HeardSet, ListenerState, MonthPlays, RING_DAYS, SOCIAL_WINDOW_DAYS, SlotsHeard, TrackTerms,
@@ -709,11 +711,9 @@ fn chart_rows_per_run(scenario: &Scenario) -> u64 {
     weeks * per_week
 }
 
-/// `tracks.csv` rows of one run, held compactly: a line per released track, and per
-/// region a pair per track streamed there over the run.
 /// Each listener's accounting month for payout rules ([`MonthPlays`]): the tracks of a
 /// month (as [`heard_bytes_per_listener_after`] counts a year's, over five weeks), in
-/// 12-byte cells. Nothing without payout rules.
+/// 16-byte cells. Nothing without payout rules.
 fn month_bytes_per_listener(scenario: &Scenario) -> u64 {
     if scenario.payouts.is_off() {
         return bytes::<MonthPlays>();
@@ -724,7 +724,9 @@ fn month_bytes_per_listener(scenario: &Scenario) -> u64 {
     tracks * bytes::<TrackPlays>() * 2 + bytes::<MonthPlays>()
 }
 
-/// A run's payout lines: at most every artist in every region, month and rule set.
+/// A run's payout lines (at most every artist in every region, month and rule set), its
+/// monthly measures, and its payout tallies by artist (the summarised months' and one
+/// month's for all regions, per region and rule set).
 fn payout_lines_per_run(scenario: &Scenario) -> u64 {
     if scenario.payouts.is_off() {
         return 0;
@@ -732,9 +734,15 @@ fn payout_lines_per_run(scenario: &Scenario) -> u64 {
     let artists = Sizes::of(scenario).tracks as f64 * artists_per_track(scenario);
     let months = f64::from(scenario.days).div_euclid(28.0) + 2.0;
     let cells = scenario.regions.len() * scenario.payouts.rules.len();
-    (artists * months * cells as f64 * bytes::<PayoutLine>() as f64) as u64
+    let lines = artists * months * cells as f64 * bytes::<PayoutLine>() as f64;
+    let with_all = (scenario.regions.len() + 1) * scenario.payouts.rules.len();
+    let measures = months * with_all as f64 * bytes::<PayoutMonth>() as f64;
+    let tallies = 2.0 * with_all as f64 * artists * bytes::<f64>() as f64;
+    (lines + measures + tallies) as u64
 }
 
+/// `tracks.csv` rows of one run, held compactly: a line per released track, and per
+/// region a pair per track streamed there over the run.
 fn track_rows_per_run(scenario: &Scenario) -> u64 {
     let tracks = Sizes::of(scenario).tracks as f64;
     let days = f64::from(scenario.days);

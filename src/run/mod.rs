@@ -13,6 +13,7 @@
 //! **Layer.** Above `step` (which it drives) and below `batch` (which runs many).
 
 pub mod memory;
+mod payout_measures;
 mod payouts;
 mod recommendations;
 mod rows;
@@ -20,7 +21,8 @@ mod tracks;
 mod week_end;
 mod weekly;
 
-pub use payouts::{PayoutLine, PayoutRow};
+pub use payout_measures::{PAYOUT_METRICS, PayoutMeasures, PayoutTally};
+pub use payouts::{ArtistPaid, PayoutKeys, PayoutLine, PayoutMonth, PayoutMonthRow, PayoutRow};
 pub use rows::{ChartRow, ChartRunStats, ChartTurnover, TrackRow, WeekRow};
 pub use tracks::{RegionTrack, TrackLine, TrackTotals};
 
@@ -60,6 +62,13 @@ pub struct RunOutput {
     /// Each month's payouts by region, rule set and artist (the rows of `payouts.csv`;
     /// empty without payout rules).
     pub payouts: Vec<PayoutLine>,
+    /// Each month's payout measures by region (then all regions) and rule set (the rows
+    /// of `payout_metrics.csv`; empty without payout rules).
+    pub payout_months: Vec<PayoutMonth>,
+    /// The payout measures over the months the run summarises (those beginning on or
+    /// after [`Scenario::summary_start_week`]), `[region × rules + rule]` with the
+    /// regions in scenario order then all regions; empty without payout rules.
+    pub payout_summary: Vec<PayoutMeasures>,
 }
 
 /// The per-user caps needed by every rule set of a scenario.
@@ -88,6 +97,10 @@ pub struct Run<'a> {
     organised: OrganisedUnits,
     scratch: WeekScratch,
     counted: CountedScratch,
+    /// Payouts of the summarised months, `[region × rules + rule]` (all regions last).
+    payout_year: Vec<PayoutTally>,
+    /// Each artist's first release day (empty without payout rules).
+    first_release: Vec<i32>,
     out: RunOutput,
 }
 
@@ -119,6 +132,8 @@ impl<'a> Run<'a> {
             })
             .collect();
         let n_regions = scenario.regions.len();
+        let n_artists = world.catalogue.artists.region.len();
+        let payout_cells = (n_regions + 1) * scenario.payouts.rules.len();
         Self {
             scenario,
             world,
@@ -132,6 +147,12 @@ impl<'a> Run<'a> {
             organised: OrganisedUnits::new(world),
             scratch: WeekScratch::default(),
             counted: CountedScratch::default(),
+            payout_year: vec![PayoutTally::new(n_artists); payout_cells],
+            first_release: if scenario.payouts.on() {
+                payout_measures::first_release_days(world)
+            } else {
+                Vec::new()
+            },
             out: RunOutput {
                 run: run_id(scenario, replicate, policy_index),
                 replicate,
@@ -141,6 +162,8 @@ impl<'a> Run<'a> {
                 chart_runs: Vec::new(),
                 tracks: TrackTotals::default(),
                 payouts: Vec::new(),
+                payout_months: Vec::new(),
+                payout_summary: Vec::new(),
             },
         }
     }
@@ -214,6 +237,20 @@ impl<'a> Run<'a> {
         });
         drop(self.sim);
         let mut out = self.out;
+        let last_day = (scenario.weeks() * 7) as i32 - 1;
+        out.payout_summary = self
+            .payout_year
+            .iter()
+            .filter(|tally| !tally.is_empty())
+            .map(|tally| {
+                tally.measures(
+                    self.world,
+                    &self.first_release,
+                    last_day,
+                    scenario.payouts.living_line,
+                )
+            })
+            .collect();
         let organised = &self.organised;
         out.tracks = TrackTotals::collect(
             scenario,

@@ -447,7 +447,7 @@ impl DayShared<'_> {
                     set.play(t);
                 }
                 if let Some(month) = month.as_mut() {
-                    month.play(t, true, n);
+                    month.play_organised(t, n);
                 }
                 // The member's ordinary plays are on their first account.
                 let ordinary = if account == 0 {

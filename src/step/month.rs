@@ -48,6 +48,14 @@ impl MonthPlays {
         }
     }
 
+    /// Records `n` streams of `track` replayed in an organised campaign (sought streams,
+    /// counted apart so settlement can say what campaigns captured).
+    #[inline]
+    pub fn play_organised(&mut self, track: u32, n: u32) {
+        self.play(track, true, n);
+        cell_of(&mut self.table, track).organised += n;
+    }
+
     /// Asks the processor to bring the cell where `track`'s probe starts into cache, so
     /// that a [`MonthPlays::play`] of it after the day's draws does not wait on memory.
     #[inline]
@@ -99,6 +107,7 @@ fn free() -> TrackPlays {
         track: EMPTY,
         sought: 0,
         suggested: 0,
+        organised: 0,
     }
 }
 
@@ -137,19 +146,22 @@ mod tests {
                 TrackPlays {
                     track: t as u32 * 7_919,
                     sought: 2 * n,
-                    suggested: n
+                    suggested: n,
+                    organised: 0,
                 }
             );
         }
         month.clear();
         assert!(month.is_empty() && month.tracks().next().is_none());
         month.play(5, false, 4);
+        month.play_organised(5, 3);
         assert_eq!(
             month.tracks().collect::<Vec<_>>(),
             vec![TrackPlays {
                 track: 5,
-                sought: 0,
-                suggested: 4
+                sought: 3,
+                suggested: 4,
+                organised: 3,
             }]
         );
     }

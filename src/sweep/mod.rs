@@ -32,7 +32,7 @@ pub use journal::{Identity, JOURNAL, SWEEP_FILE, Shard};
 pub use merge::merge;
 pub use tables::{ERROR_FILE, POINTS_FILE, RUNS_FILE, WEEKLY_FILE};
 
-use crate::batch::{replicate_key, run_metrics};
+use crate::batch::{replicate_key, run_metric_names, run_metrics};
 use crate::error::{Error, Result};
 use crate::run::{Replicate, run_from, warm_up};
 use crate::scenario::sweep::Design;
@@ -65,6 +65,16 @@ pub struct Options {
     /// `--weekly`: also write every run's weekly rows (`weekly.csv`).
     #[serde(default)]
     pub weekly: bool,
+}
+
+fn rule_names(scenario: &Scenario) -> String {
+    let names: Vec<&str> = scenario
+        .payouts
+        .rules
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    format!("[{}]", names.join(", "))
 }
 
 /// One (point, replicate world) of a sweep: its policies run on one generated world.
@@ -123,6 +133,21 @@ impl Sweep {
                 // A sweep keeps run-level metrics only, none of which reads the
                 // distinct-listener sets behind tracks.csv: they would cost time and memory.
                 scenario.measures.listeners_per_track = false;
+                // Every point's rows have the same columns: the payout metrics' names
+                // carry the rule sets' names.
+                if let Some(first) = scenarios.first()
+                    && run_metric_names(first) != run_metric_names(&scenario)
+                {
+                    return Err(Error::InvalidScenario {
+                        origin: base.origin.clone(),
+                        key: "payouts.rules".to_owned(),
+                        message: format!(
+                            "differs from point 0's {}: a sweep's points must settle the same \
+                             payout rule sets (their knobs may vary)",
+                            rule_names(first)
+                        ),
+                    });
+                }
                 Ok(scenario)
             };
             let scenario = at_point().map_err(|e| Error::InvalidPoint {

@@ -91,7 +91,8 @@ pub fn push_error(out: &mut String, prefix: &[String], policy: &str, message: &s
 pub fn assemble(sweep: &Sweep, journal: &Journal, tasks: &[Task]) -> Result<usize> {
     let dir = journal.dir();
     let keys = &sweep.design.keys;
-    let metrics: Vec<&str> = run_metric_names().collect();
+    let names = run_metric_names(&sweep.scenarios[0]);
+    let metrics: Vec<&str> = names.iter().map(String::as_str).collect();
     let header = |middle: &[&str], tail: &[&str]| {
         let mut fields: Vec<&str> = vec!["point"];
         fields.extend(keys.iter().map(String::as_str));
@@ -195,7 +196,7 @@ fn point_rows(
     let mut out = String::new();
     for (p, policy) in scenario.policies.iter().enumerate() {
         for (r, region) in regions.iter().enumerate() {
-            for (m, metric) in run_metric_names().enumerate() {
+            for (m, metric) in run_metric_names(scenario).iter().enumerate() {
                 let row = SummaryRow::of(
                     &policy.name,
                     region,
