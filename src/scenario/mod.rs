@@ -156,6 +156,17 @@ pub struct Genre {
     pub origin: Option<RegionId>,
     /// Share of the catalogue's artists in this genre, normalised over genres.
     pub catalogue_share: f64,
+    /// Factor on the choice occasions of listeners whose home genre this is (1: as
+    /// everyone; 2: they stream twice as much). It scales `streams_per_day` for them, so
+    /// the market's mean moves with it. Payout rules split money differently when some
+    /// genres' listeners stream more (CNM 2021: under user-centric, genres of heavy
+    /// listeners lose, genres of light listeners gain).
+    #[serde(skip_serializing_if = "is_one")]
+    pub listening_intensity: f64,
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 /// The whole-number range the validator allows for `key` (array indices ignored), for

@@ -105,6 +105,13 @@ pub struct ListeningParams {
     /// Mean conformity in [0, 1]: how much a listener weighs social proof (popularity).
     /// Listeners draw theirs from a Beta distribution with this mean. Assumption.
     pub conformity_mean: f64,
+    /// Correlation between how much a listener streams and how much they follow what is
+    /// popular (their conformity), from −0.95 to 0.95 (a Gaussian copula on activity and
+    /// conformity; each keeps its own distribution). Positive: heavy listeners are the
+    /// mainstream ones (as reported for France, CNM 2021); negative: heavy listeners play
+    /// less popular artists (Denmark, Pedersen 2014). 0 (the default): independent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub intensity_mainstream_correlation: f64,
     /// Tracks the recommender shows each listener each active day.
     pub slate_size: u32,
     /// Tracks a listener keeps in their personal library (at most 64).
@@ -149,6 +156,7 @@ impl Default for ListeningParams {
             activity_sigma: 1.0,
             active_day_share: 0.5,
             conformity_mean: 0.5,
+            intensity_mainstream_correlation: 0.0,
             slate_size: 10,
             library_size: 10,
             library_picks: 16,

@@ -207,6 +207,9 @@ pub struct RawGenre {
     /// Relative share of the catalogue's artists in this genre.
     #[serde(default = "default_catalogue_share")]
     pub catalogue_share: f64,
+    /// How much the genre's listeners stream, relative to everyone's mean.
+    #[serde(default = "default_listening_intensity")]
+    pub listening_intensity: f64,
 }
 
 fn default_seed() -> u64 {
@@ -228,5 +231,8 @@ fn default_chart_rules() -> Vec<String> {
     vec!["raw".to_owned()]
 }
 fn default_catalogue_share() -> f64 {
+    1.0
+}
+fn default_listening_intensity() -> f64 {
     1.0
 }

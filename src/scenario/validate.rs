@@ -215,6 +215,12 @@ fn check_listening(c: &Check, raw: &RawScenario) -> Result<()> {
     c.real_in("listening.activity_sigma", l.activity_sigma, 0.0, 3.0)?;
     c.positive("listening.active_day_share", l.active_day_share, 1.0)?;
     c.real_in("listening.conformity_mean", l.conformity_mean, 0.01, 0.99)?;
+    c.real_in(
+        "listening.intensity_mainstream_correlation",
+        l.intensity_mainstream_correlation,
+        -0.95,
+        0.95,
+    )?;
     c.uint_in("listening.slate_size", l.slate_size, 0, 50)?;
     c.uint_in(
         "listening.library_size",
@@ -629,6 +635,12 @@ fn validate_genres(c: &Check, raw: &[RawGenre], regions: &[RawRegion]) -> Result
             g.catalogue_share,
             1e9,
         )?;
+        c.real_in(
+            &format!("genres[{i}].listening_intensity"),
+            g.listening_intensity,
+            0.1,
+            10.0,
+        )?;
         let origin = if g.origin == "global" {
             None
         } else {
@@ -652,6 +664,7 @@ fn validate_genres(c: &Check, raw: &[RawGenre], regions: &[RawRegion]) -> Result
             name: g.name.clone(),
             origin,
             catalogue_share: g.catalogue_share / total,
+            listening_intensity: g.listening_intensity,
         });
     }
     Ok(genres)

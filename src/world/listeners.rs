@@ -5,7 +5,7 @@
 //! run on it.
 
 use rand::RngExt;
-use rand_distr::{Beta, Distribution, LogNormal};
+use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
 use super::catalogue::{cumulative, pick};
 use super::taste::{Taste, around};
@@ -44,8 +44,11 @@ impl Listeners {
         let mu = mean_active.ln() - sigma * sigma / 2.0;
         let activity = LogNormal::new(mu, sigma).expect("invariant: sigma validated");
         let kappa = 4.0;
-        let conformity = Beta::new(kappa * l.conformity_mean, kappa * (1.0 - l.conformity_mean))
-            .expect("invariant: conformity_mean validated in (0, 1)");
+        let (alpha, beta) = (kappa * l.conformity_mean, kappa * (1.0 - l.conformity_mean));
+        let conformity =
+            Beta::new(alpha, beta).expect("invariant: conformity_mean validated in (0, 1)");
+        let rho = l.intensity_mainstream_correlation;
+        let copula = (rho != 0.0).then(|| Copula::new(rho, sigma, mu, alpha, beta));
 
         let genre_pickers: Vec<(Vec<f64>, Vec<f64>)> = (0..scenario.regions.len())
             .map(|r| home_genre_weights(scenario, RegionId(r as u8)))
@@ -75,9 +78,14 @@ impl Listeners {
                     &centres[genre],
                     scenario.taste.listener_spread,
                 ));
+                let (occasions, conformity) = match &copula {
+                    None => (activity.sample(&mut rng), conformity.sample(&mut rng)),
+                    Some(copula) => copula.sample(&mut rng),
+                };
+                let intensity = scenario.genres[genre].listening_intensity;
                 out.occasions_per_active_day
-                    .push(activity.sample(&mut rng) as f32);
-                out.conformity.push(conformity.sample(&mut rng) as f32);
+                    .push((occasions * intensity) as f32);
+                out.conformity.push(conformity as f32);
                 out.premium.push(rng.random_bool(region.premium_share));
             }
         }
@@ -131,6 +139,53 @@ impl Listeners {
             counts[r.index()] += 1;
         }
         counts
+    }
+}
+
+/// Activity and conformity drawn together with correlation `rho` between the normal
+/// behind the log-normal activity and the normal score of the Beta conformity (a
+/// Gaussian copula): each keeps its distribution, and heavy listeners lean mainstream
+/// (`rho > 0`) or niche (`rho < 0`).
+struct Copula {
+    rho: f64,
+    sigma: f64,
+    mu: f64,
+    /// The conformity distribution's quantiles at u = i / (len − 1), for interpolation.
+    quantiles: Vec<f64>,
+}
+
+/// Points of the conformity quantile table: the interpolation error is far below what
+/// the choice model can tell apart.
+const QUANTILE_POINTS: usize = 1_025;
+
+impl Copula {
+    fn new(rho: f64, sigma: f64, mu: f64, alpha: f64, beta: f64) -> Self {
+        use statrs::distribution::{Beta as BetaCdf, ContinuousCDF};
+        let conformity = BetaCdf::new(alpha, beta).expect("invariant: validated shape");
+        let last = (QUANTILE_POINTS - 1) as f64;
+        let quantiles = (0..QUANTILE_POINTS)
+            .map(|i| conformity.inverse_cdf(i as f64 / last))
+            .collect();
+        Self {
+            rho,
+            sigma,
+            mu,
+            quantiles,
+        }
+    }
+
+    /// (mean occasions on an active day, conformity) of one listener.
+    fn sample(&self, rng: &mut impl rand::Rng) -> (f64, f64) {
+        use statrs::distribution::{ContinuousCDF, Normal};
+        let z_activity: f64 = StandardNormal.sample(rng);
+        let z_other: f64 = StandardNormal.sample(rng);
+        let z = self.rho * z_activity + (1.0 - self.rho * self.rho).sqrt() * z_other;
+        let u = Normal::standard().cdf(z);
+        let at = u * (QUANTILE_POINTS - 1) as f64;
+        let i = (at.floor() as usize).min(QUANTILE_POINTS - 2);
+        let t = at - i as f64;
+        let conformity = self.quantiles[i] * (1.0 - t) + self.quantiles[i + 1] * t;
+        ((self.mu + self.sigma * z_activity).exp(), conformity)
     }
 }
 
