@@ -27,8 +27,16 @@ fn tiny_results(tmp: &Path) -> PathBuf {
     out
 }
 
+/// The plots of a run without payouts (the tiny scenario settles none).
+fn kinds() -> Vec<PlotKind> {
+    PlotKind::all()
+        .into_iter()
+        .filter(|k| !k.is_payout())
+        .collect()
+}
+
 fn stems() -> Vec<String> {
-    PlotKind::all().into_iter().map(PlotKind::stem).collect()
+    kinds().into_iter().map(PlotKind::stem).collect()
 }
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
@@ -51,7 +59,8 @@ fn every_plot_is_written_as_png_and_svg_with_titles_labels_and_series() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tiny_results(tmp.path());
     let data = ResultData::read(&out).unwrap();
-    for kind in PlotKind::all() {
+    assert_eq!(PlotKind::of(&data), kinds());
+    for kind in kinds() {
         let stem = kind.stem();
         let png = std::fs::read(out.join("plots").join(format!("{stem}.png"))).unwrap();
         assert_eq!(png_size(&png), kind.size(&data), "{stem}.png size");
@@ -370,4 +379,61 @@ fn report_lists_named_releases_with_their_weeks_at_no1() {
     std::fs::create_dir(&plain_dir).unwrap();
     let plain = std::fs::read_to_string(tiny_results(&plain_dir).join("report.html")).unwrap();
     assert!(!plain.contains("<section id=\"named\">"));
+}
+
+#[test]
+fn payout_plots_and_the_income_section_appear_when_payouts_are_settled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("paid");
+    run_tiny(
+        &out,
+        &[
+            "--replicates",
+            "3",
+            "--set",
+            "days=119",
+            "--set",
+            "payouts.rules=[\"pro_rata\", \"user_centric\", \"artist_centric\"]",
+        ],
+    );
+    let data = ResultData::read(&out).unwrap();
+    let payout_kinds: Vec<PlotKind> = PlotKind::of(&data)
+        .into_iter()
+        .filter(|k| k.is_payout())
+        .collect();
+    assert_eq!(payout_kinds.len(), 3);
+    for kind in payout_kinds {
+        let stem = kind.stem();
+        let png = std::fs::read(out.join("plots").join(format!("{stem}.png"))).unwrap();
+        assert_eq!(png_size(&png), kind.size(&data), "{stem}.png size");
+        let svg = std::fs::read_to_string(out.join("plots").join(format!("{stem}.svg"))).unwrap();
+        assert!(!svg.contains("no data"), "{stem}.svg has data");
+        for rule in ["user_centric", "artist_centric"] {
+            assert!(svg.contains(rule), "{stem}.svg names {rule}");
+        }
+    }
+    let lorenz = std::fs::read_to_string(out.join("plots/payout_lorenz.svg")).unwrap();
+    assert!(
+        lorenz.contains("pro_rata: Gini 0."),
+        "the reference curve's Gini"
+    );
+    let winners = std::fs::read_to_string(out.join("plots/payout_winners.svg")).unwrap();
+    for group in ["genre: k-pop", "origin: local", "label: independent"] {
+        assert!(winners.contains(group), "winners plot shows {group}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let income = &html[html
+        .find("<section id=\"income\">")
+        .expect("an income section")..];
+    let income = &income[..income.find("</section>").unwrap()];
+    for text in [
+        "share of payouts to the 10 best-paid artists",
+        "<th>user_centric</th>",
+        "plot-payout_deciles",
+        "plot-payout_winners",
+    ] {
+        assert!(income.contains(text), "income section shows {text:?}");
+    }
+    // The payout plots are in that section, not also among the others.
+    assert_eq!(html.matches("id=\"plot-payout_lorenz\"").count(), 1);
 }

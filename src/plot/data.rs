@@ -7,13 +7,13 @@
 //! the baseline policy, and stream totals by track and by artist.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::PlotError;
+use super::csv_read::{columns, for_each_row, malformed, open_csv};
+use super::payout_data::PayoutData;
 
 /// The metrics drawn week by week (plot 1) and compared across policies (plot 2).
 pub const HEADLINE_METRICS: [&str; 4] = [
@@ -48,6 +48,18 @@ pub struct ScenarioInfo {
     pub regions: Vec<RegionInfo>,
     /// Policies in scenario order; the first is the baseline.
     pub policies: Vec<PolicyInfo>,
+    /// Payout rule sets settled, if any.
+    #[serde(default)]
+    pub payouts: Option<PayoutsInfo>,
+}
+
+/// The scenario's payout side (only the rule sets' names are needed here).
+#[derive(Clone, Debug, Deserialize)]
+pub struct PayoutsInfo {
+    /// Rule sets in scenario order; the first is the reference.
+    pub rules: Vec<NamedRules>,
+    /// Monthly payout above which an artist earns a living from streams.
+    pub living_line: f64,
 }
 
 impl ScenarioInfo {
@@ -230,6 +242,8 @@ pub struct ResultData {
     pub charts: Vec<RegionChart>,
     /// `(region or "all", policy)` → streams by track and by artist from `tracks.csv`.
     pub catalogue: BTreeMap<(String, String), CatalogueStreams>,
+    /// The baseline's payouts by artist and group, when the run settled payouts.
+    pub payouts: Option<PayoutData>,
 }
 
 impl ResultData {
@@ -248,6 +262,15 @@ impl ResultData {
         let summary = read_summary(&dir.join("summary.csv"))?;
         let charts = read_charts(&dir.join("charts.csv"), &scenario)?;
         let catalogue = read_tracks(&dir.join("tracks.csv"), &scenario)?;
+        let payouts = match &scenario.payouts {
+            Some(payouts) => Some(PayoutData::read(
+                dir,
+                payouts.rules.iter().map(|r| r.name.clone()).collect(),
+                scenario.policies.first().map_or("", |p| p.name.as_str()),
+                scenario.replicates as usize,
+            )?),
+            None => None,
+        };
         Ok(Self {
             version: manifest.chartsim_version,
             source_revision: manifest.source_revision,
@@ -259,6 +282,7 @@ impl ResultData {
             summary,
             charts,
             catalogue,
+            payouts,
         })
     }
 
@@ -293,105 +317,6 @@ impl ResultData {
         self.summary
             .iter()
             .find(|s| s.policy == policy && s.region == region && s.metric == metric)
-    }
-}
-
-fn malformed(path: &Path, e: impl std::fmt::Display) -> PlotError {
-    PlotError::Malformed {
-        path: path.to_owned(),
-        message: e.to_string(),
-    }
-}
-
-fn open_csv(path: &Path) -> Result<csv::Reader<BufReader<File>>, PlotError> {
-    let file = File::open(path).map_err(|source| PlotError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut reader = csv::Reader::from_reader(BufReader::with_capacity(1 << 20, file));
-    let header = reader.byte_headers().map_err(|e| malformed(path, e))?;
-    if header.iter().all(<[u8]>::is_empty) {
-        return Err(malformed(path, "the file is empty (no header row)"));
-    }
-    Ok(reader)
-}
-
-/// Index of each named column in the header, or an error naming the missing one.
-fn columns<const N: usize>(
-    reader: &mut csv::Reader<BufReader<File>>,
-    path: &Path,
-    names: [&str; N],
-) -> Result<[usize; N], PlotError> {
-    let header = reader
-        .byte_headers()
-        .map_err(|e| malformed(path, e))?
-        .clone();
-    let mut out = [0; N];
-    for (slot, name) in out.iter_mut().zip(names) {
-        *slot = header
-            .iter()
-            .position(|h| h == name.as_bytes())
-            .ok_or_else(|| malformed(path, format!("missing column '{name}'")))?;
-    }
-    Ok(out)
-}
-
-/// Calls `row` with the cells of every data row of a CSV file, stopping at the first error.
-fn for_each_row(
-    reader: &mut csv::Reader<BufReader<File>>,
-    path: &Path,
-    mut row: impl FnMut(&Cells) -> Result<(), PlotError>,
-) -> Result<(), PlotError> {
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(path, e))?
-    {
-        row(&Cells {
-            path,
-            record: &record,
-        })?;
-    }
-    Ok(())
-}
-
-struct Cells<'a> {
-    path: &'a Path,
-    record: &'a csv::ByteRecord,
-}
-
-impl Cells<'_> {
-    fn text(&self, i: usize) -> Result<&str, PlotError> {
-        let bytes = self
-            .record
-            .get(i)
-            .ok_or_else(|| self.bad("row is too short"))?;
-        std::str::from_utf8(bytes).map_err(|_| self.bad("cell is not UTF-8"))
-    }
-
-    fn number<T: std::str::FromStr>(&self, i: usize) -> Result<T, PlotError> {
-        let text = self.text(i)?;
-        text.parse()
-            .map_err(|_| self.bad(&format!("cannot read '{text}' as a number")))
-    }
-
-    /// A finite float, or NaN for an empty cell (chartsim never writes NaN or infinity).
-    fn float_or_nan(&self, i: usize) -> Result<f64, PlotError> {
-        let text = self.text(i)?;
-        if text.is_empty() {
-            return Ok(f64::NAN);
-        }
-        let x: f64 = self.number(i)?;
-        if x.is_finite() {
-            Ok(x)
-        } else {
-            Err(self.bad(&format!("'{text}' is not a finite number")))
-        }
-    }
-
-    fn bad(&self, what: &str) -> PlotError {
-        let line = self.record.position().map_or(0, |p| p.line());
-        malformed(self.path, format!("line {line}: {what}"))
     }
 }
 

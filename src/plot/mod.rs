@@ -1,14 +1,14 @@
 //! Plots of a result directory, drawn from its files alone.
 //!
-//! [`write_plots`] reads `manifest.json`, `metrics.csv`, `summary.csv`, `charts.csv` and
-//! `tracks.csv`
-//! (never simulation state) and writes every plot as PNG and SVG into `plots/`. The same
+//! [`write_plots`] reads `manifest.json`, `metrics.csv`, `summary.csv`, `charts.csv`,
+//! `tracks.csv` and, when the run settled payouts, `payouts.csv` (never simulation state) and writes every plot as PNG and SVG into `plots/`. The same
 //! files always give byte-identical plots, so `chartsim plot DIR` reproduces what
 //! `chartsim run` wrote. Each plot kind is one small file; [`style`] holds the fonts
 //! (embedded DejaVu, no system fonts needed), the colour-blind-safe palette and the legend.
 
 pub mod bump;
 pub mod compare;
+mod csv_read;
 pub mod data;
 pub mod dose;
 pub mod files;
@@ -16,6 +16,8 @@ pub mod heatmap;
 pub mod local;
 pub mod lorenz;
 pub mod no1;
+pub mod payout_data;
+pub mod payouts;
 pub mod style;
 pub mod weekly;
 
@@ -79,6 +81,13 @@ pub enum PlotKind {
     LocalShare,
     /// The No. 1 each week under each chart rule set of a region (replicate 0, baseline).
     CounterfactualNo1,
+    /// Share of payouts by artist decile under each payout rule (only with payouts).
+    PayoutDeciles,
+    /// Lorenz curves of payouts over artists, one per payout rule (only with payouts).
+    PayoutLorenz,
+    /// Change in each group's share of payouts against the reference rule (only with
+    /// payouts).
+    PayoutWinners,
 }
 
 impl PlotKind {
@@ -95,8 +104,28 @@ impl PlotKind {
             PlotKind::Lorenz(lorenz::LorenzUnit::Artists),
             PlotKind::Trajectories,
             PlotKind::CounterfactualNo1,
+            PlotKind::PayoutDeciles,
+            PlotKind::PayoutLorenz,
+            PlotKind::PayoutWinners,
         ]);
         kinds
+    }
+
+    /// The plots of `data`, in report order: every kind, the payout plots only when the
+    /// run settled payouts.
+    pub fn of(data: &ResultData) -> Vec<PlotKind> {
+        Self::all()
+            .into_iter()
+            .filter(|k| !k.is_payout() || data.payouts.is_some())
+            .collect()
+    }
+
+    /// Whether this is a plot of creators' income.
+    pub fn is_payout(self) -> bool {
+        matches!(
+            self,
+            PlotKind::PayoutDeciles | PlotKind::PayoutLorenz | PlotKind::PayoutWinners
+        )
     }
 
     /// File name without extension, e.g. `weekly_hhi_tracks`.
@@ -108,6 +137,9 @@ impl PlotKind {
             PlotKind::Trajectories => "chart_trajectories".to_owned(),
             PlotKind::LocalShare => "local_share".to_owned(),
             PlotKind::CounterfactualNo1 => "counterfactual_no1".to_owned(),
+            PlotKind::PayoutDeciles => "payout_deciles".to_owned(),
+            PlotKind::PayoutLorenz => "payout_lorenz".to_owned(),
+            PlotKind::PayoutWinners => "payout_winners".to_owned(),
         }
     }
 
@@ -126,6 +158,12 @@ impl PlotKind {
                     .map(|c| no1::panel_height(c.no1s.len()))
                     .sum();
                 (1400, 40 + panels.max(260))
+            }
+            PlotKind::PayoutDeciles => (1300, 560),
+            PlotKind::PayoutLorenz => (1100, 620),
+            PlotKind::PayoutWinners => {
+                let groups = data.payouts.as_ref().map_or(0, |p| p.groups.len()) as u32;
+                (1300, 160 + 34 * groups.max(6))
             }
         }
     }
@@ -147,6 +185,9 @@ impl PlotKind {
             PlotKind::Trajectories => bump::draw(root, data),
             PlotKind::LocalShare => local::draw(root, data),
             PlotKind::CounterfactualNo1 => no1::draw(root, data),
+            PlotKind::PayoutDeciles => payouts::draw_deciles(root, data),
+            PlotKind::PayoutLorenz => payouts::draw_lorenz(root, data),
+            PlotKind::PayoutWinners => payouts::draw_winners(root, data),
         }
     }
 }
@@ -206,7 +247,7 @@ pub fn write_plots(plots_dir: &Path, data: &ResultData) -> Result<Vec<WrittenPlo
         source,
     })?;
     let mut written = Vec::new();
-    for kind in PlotKind::all() {
+    for kind in PlotKind::of(data) {
         let svg = write_figure(
             plots_dir,
             &kind.stem(),

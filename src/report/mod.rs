@@ -13,6 +13,7 @@ use crate::plot::data::{HEADLINE_METRICS, ResultData, metric_label};
 use crate::plot::lorenz::LorenzUnit;
 use crate::plot::{PlotError, PlotKind, WrittenPlot, write_plots};
 
+mod income;
 mod redraw;
 mod sweep;
 pub use redraw::redraw;
@@ -85,9 +86,24 @@ fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A plot inlined as a figure with its caption and file names.
+fn figure(html: &mut String, plot: &WrittenPlot, data: &ResultData) {
+    let stem = plot.kind.stem();
+    let _ = writeln!(
+        html,
+        "<figure id=\"plot-{stem}\">{}<figcaption>{} <span class=\"file\">(plots/{stem}.png, \
+         plots/{stem}.svg)</span></figcaption></figure>",
+        inline_svg(&plot.svg),
+        caption(plot.kind, data)
+    );
+}
+
 fn caption(kind: PlotKind, data: &ResultData) -> String {
     let base = esc(data.baseline());
     match kind {
+        PlotKind::PayoutDeciles | PlotKind::PayoutLorenz | PlotKind::PayoutWinners => {
+            income::payout_caption(kind, data)
+        }
         PlotKind::Weekly("hhi_tracks") => "Each line is one policy's weekly Herfindahl index \
              of streams by track, averaged over replicate worlds, with its 95% confidence band \
              (grey: burn-in weeks). Higher means a few songs take more of the listening."
@@ -423,25 +439,24 @@ pub fn render_html(data: &ResultData, plots: &[WrittenPlot]) -> String {
          <title>{title}</title><style>{CSS}</style></head><body><main>\
          <h1>{title}</h1><p class=\"meta\">chartsim {} · seed {} · {} replicate(s)</p>\
          <nav>Sections: <a href=\"#scenario\">scenario</a> · <a href=\"#comparison\">\
-         comparison</a> · <a href=\"#plots\">plots</a> · <a href=\"#definitions\">\
+         comparison</a> · {}<a href=\"#plots\">plots</a> · <a href=\"#definitions\">\
          definitions</a> · <a href=\"#reproduce\">reproduce</a></nav>",
         esc(&data.version),
         data.scenario.seed,
-        data.scenario.replicates
+        data.scenario.replicates,
+        if data.payouts.is_some() {
+            "<a href=\"#income\">creators' income</a> · "
+        } else {
+            ""
+        }
     );
     scenario_section(&mut html, data);
     table_section(&mut html, data);
     named_section(&mut html, data);
+    income::income_section(&mut html, data, plots);
     let _ = writeln!(html, "<section id=\"plots\"><h2>Plots</h2>");
-    for plot in plots {
-        let stem = plot.kind.stem();
-        let _ = writeln!(
-            html,
-            "<figure id=\"plot-{stem}\">{}<figcaption>{} <span class=\"file\">(plots/{stem}.png, \
-             plots/{stem}.svg)</span></figcaption></figure>",
-            inline_svg(&plot.svg),
-            caption(plot.kind, data)
-        );
+    for plot in plots.iter().filter(|p| !p.kind.is_payout()) {
+        figure(&mut html, plot, data);
         if plot.kind == PlotKind::CounterfactualNo1 {
             no1_table(&mut html, data);
         }
