@@ -63,12 +63,20 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
         read: |r| Some(r.independent_share_streams),
     },
     WeeklyMetric {
+        name: "platform_share_streams",
+        read: |r| r.platform_share_streams,
+    },
+    WeeklyMetric {
         name: "local_share_top10",
         read: |r| r.local_share_top10,
     },
     WeeklyMetric {
         name: "local_share_top100",
         read: |r| r.local_share_top100,
+    },
+    WeeklyMetric {
+        name: "platform_share_chart",
+        read: |r| r.platform_share_chart,
     },
     WeeklyMetric {
         name: "genre_entropy_aggregate",
@@ -121,6 +129,10 @@ pub const WEEKLY_METRICS: &[WeeklyMetric] = &[
     WeeklyMetric {
         name: "local_share_recommendations",
         read: |r| r.local_share_recommendations,
+    },
+    WeeklyMetric {
+        name: "platform_share_recommendations",
+        read: |r| r.platform_share_recommendations,
     },
     WeeklyMetric {
         name: "slate_miscalibration",

@@ -191,6 +191,10 @@ fn shares_rates_and_concentration_indices_lie_between_0_and_1() {
             if cell.is_empty() && row[region] == *"all" && chart_only {
                 continue;
             }
+            // The platform's shares are empty when it owns no artist (tiny: none).
+            if cell.is_empty() && name.starts_with("platform_share") {
+                continue;
+            }
             let x: f64 = cell
                 .parse()
                 .unwrap_or_else(|_| panic!("{name} = {cell:?} in {row:?}"));

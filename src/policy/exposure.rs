@@ -13,6 +13,7 @@ use crate::rng::mix64;
 use crate::world::World;
 
 use super::curation::calibrated::history_mix;
+use super::facts::is_platform;
 use super::{SlateRequest, SlateScratch};
 
 /// One listener in this many is sampled for the costlier slate measures.
@@ -38,6 +39,9 @@ pub struct SlateStats {
     pub items: Vec<u64>,
     /// Tracks on slates by artists from the listener's region, per region.
     pub local_items: Vec<u64>,
+    /// Tracks on slates the streaming platform owns, per region (counted only when it
+    /// owns any).
+    pub platform_items: Vec<u64>,
     /// Sampled slates measured for miscalibration, per region.
     pub sampled: Vec<u64>,
     /// Sum of their Jensen–Shannon divergences (bits) in millionths, per region.
@@ -64,6 +68,7 @@ impl SlateStats {
             slates: vec![0; n_regions],
             items: vec![0; n_regions],
             local_items: vec![0; n_regions],
+            platform_items: vec![0; n_regions],
             sampled: vec![0; n_regions],
             miscalibration_micro: vec![0; n_regions],
             diverse: vec![0; n_regions],
@@ -74,9 +79,16 @@ impl SlateStats {
         }
     }
 
-    /// Counts one slate shown to a listener of `region`.
+    /// Counts one slate shown to a listener of `region`; `platform`: whether the
+    /// platform owns any artist (whose tracks are then counted).
     #[inline]
-    pub fn record_slate(&mut self, world: &World, region: RegionId, slate: &[TrackId]) {
+    pub fn record_slate(
+        &mut self,
+        world: &World,
+        region: RegionId,
+        slate: &[TrackId],
+        platform: bool,
+    ) {
         let r = region.index();
         let origin = &world.catalogue.tracks.origin;
         let bits = &mut self.recommended[r * self.words..(r + 1) * self.words];
@@ -88,6 +100,10 @@ impl SlateStats {
         self.slates[r] += 1;
         self.items[r] += slate.len() as u64;
         self.local_items[r] += local;
+        if platform {
+            let owned = slate.iter().filter(|&&t| is_platform(world, t)).count();
+            self.platform_items[r] += owned as u64;
+        }
     }
 
     /// Measures a sampled listener's slate: miscalibration (JS divergence in bits between
@@ -142,6 +158,7 @@ impl SlateStats {
             (&mut self.slates, &other.slates),
             (&mut self.items, &other.items),
             (&mut self.local_items, &other.local_items),
+            (&mut self.platform_items, &other.platform_items),
             (&mut self.sampled, &other.sampled),
             (&mut self.miscalibration_micro, &other.miscalibration_micro),
             (&mut self.diverse, &other.diverse),
@@ -165,6 +182,7 @@ impl SlateStats {
             &mut self.slates,
             &mut self.items,
             &mut self.local_items,
+            &mut self.platform_items,
             &mut self.sampled,
             &mut self.miscalibration_micro,
             &mut self.diverse,

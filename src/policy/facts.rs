@@ -34,9 +34,11 @@ pub enum Segment {
     Independent,
     /// Tracks outside the listener's region's head (see [`HEAD_SHARE`]).
     LongTail,
+    /// Tracks the streaming platform owns.
+    Platform,
 }
 
-const SEGMENTS: usize = 4;
+const SEGMENTS: usize = 5;
 
 /// One segment's released members in one region, and its most-streamed members.
 #[derive(Clone, Debug, Default)]
@@ -135,6 +137,7 @@ impl DayFacts {
             }
             Segment::Independent => is_independent(world, track),
             Segment::LongTail => self.is_long_tail(region, track),
+            Segment::Platform => is_platform(world, track),
         }
     }
 
@@ -221,6 +224,13 @@ impl DayFacts {
 pub fn is_independent(world: &World, track: TrackId) -> bool {
     let artist = world.catalogue.tracks.artist[track.index()];
     world.catalogue.artists.label[artist.index()] == Label::Independent
+}
+
+/// Whether the streaming platform owns the track's artist.
+#[inline]
+pub fn is_platform(world: &World, track: TrackId) -> bool {
+    let artist = world.catalogue.tracks.artist[track.index()];
+    world.catalogue.artists.label[artist.index()] == Label::Platform
 }
 
 /// Each artist's first release day.

@@ -41,7 +41,7 @@ pub use crate::scenario::policy_spec::{
 pub use candidate::{Candidate, SlateScratch};
 pub use exposure::{SlateStats, is_sampled};
 pub use extend::{SlateContext, SlateRule, TrackScorer};
-pub use facts::{DayFacts, HEAD_SHARE, NEW_TALENT_DAYS, Segment};
+pub use facts::{DayFacts, HEAD_SHARE, NEW_TALENT_DAYS, Segment, is_platform};
 
 use crate::ids::{ListenerId, RegionId, TrackId};
 use crate::rng::SimRng;

@@ -8,7 +8,7 @@ use crate::plot::payouts::percent;
 use crate::plot::{PlotKind, ResultData, WrittenPlot};
 
 /// The rows of the comparison table: metric, plain name, and how to show its values.
-const ROWS: [(&str, &str, Unit); 8] = [
+const ROWS: [(&str, &str, Unit); 9] = [
     (
         "payout_top10_share",
         "share of payouts to the 10 best-paid artists",
@@ -43,6 +43,11 @@ const ROWS: [(&str, &str, Unit); 8] = [
     (
         "payout_organised_share",
         "share of payouts captured by organised fandom replay",
+        Unit::Share,
+    ),
+    (
+        "payout_platform_share",
+        "share of payouts to the platform's own artists",
         Unit::Share,
     ),
 ];

@@ -43,6 +43,8 @@ pub struct PayoutMeasures {
     pub payout_living_artists: f64,
     /// Share of the payouts captured by organised fandom replay, 0..1.
     pub payout_organised_share: f64,
+    /// Share of the payouts going to artists the streaming platform owns, 0..1.
+    pub payout_platform_share: f64,
 }
 
 /// The columns of [`PayoutMeasures`] summarised per run, in order: every field but the
@@ -56,6 +58,7 @@ pub const PAYOUT_METRICS: &[&str] = &[
     "payout_local_share",
     "payout_living_artists",
     "payout_organised_share",
+    "payout_platform_share",
 ];
 
 impl PayoutMeasures {
@@ -70,6 +73,7 @@ impl PayoutMeasures {
             "payout_local_share" => self.payout_local_share,
             "payout_living_artists" => self.payout_living_artists,
             "payout_organised_share" => self.payout_organised_share,
+            "payout_platform_share" => self.payout_platform_share,
             _ => return None,
         })
     }
@@ -140,13 +144,14 @@ impl PayoutTally {
         let paid: f64 = self.payout.iter().sum();
         let share = |x: f64| if paid > 0.0 { x / paid } else { 0.0 };
         let labels = &world.catalogue.artists.label;
-        let independent: f64 = self
-            .payout
-            .iter()
-            .zip(labels)
-            .filter(|&(_, &l)| l == Label::Independent)
-            .map(|(&p, _)| p)
-            .sum();
+        let of_label = |label: Label| -> f64 {
+            self.payout
+                .iter()
+                .zip(labels)
+                .filter(|&(_, &l)| l == label)
+                .map(|(&p, _)| p)
+                .sum()
+        };
         let living = if self.months > 0.0 {
             let line = living_line * self.months;
             self.payout
@@ -168,10 +173,11 @@ impl PayoutTally {
             payout_top10_share: top_k_share_of_amounts(&released, 10),
             payout_top1pct_share: top_k_share_of_amounts(&released, released.len().div_ceil(100)),
             payout_gini: gini_of_amounts(&released),
-            payout_independent_share: share(independent),
+            payout_independent_share: share(of_label(Label::Independent)),
             payout_local_share: share(self.local),
             payout_living_artists: living,
             payout_organised_share: share(self.organised),
+            payout_platform_share: share(of_label(Label::Platform)),
         }
     }
 }

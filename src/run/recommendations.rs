@@ -97,12 +97,15 @@ pub fn add_recommendation_columns(
     released: usize,
     ever: &Recommended,
     overlap: Option<f64>,
+    platform: bool,
 ) {
     let s = &tally.slates;
     let sum = |v: &[u64]| regions.iter().map(|&r| v[r]).sum::<u64>();
     let sum_signed = |v: &[i64]| regions.iter().map(|&r| i128::from(v[r])).sum::<i128>();
     let items = sum(&s.items);
     row.local_share_recommendations = (items > 0).then(|| share(sum(&s.local_items), items));
+    row.platform_share_recommendations =
+        (items > 0 && platform).then(|| share(sum(&s.platform_items), items));
     row.slate_miscalibration =
         SlateStats::mean(i128::from(sum(&s.miscalibration_micro)), sum(&s.sampled));
     row.slate_diversity = SlateStats::mean(i128::from(sum(&s.diversity_micro)), sum(&s.diverse));

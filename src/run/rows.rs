@@ -38,10 +38,16 @@ pub struct WeekRow {
     pub local_share_streams: f64,
     /// Share of streams of tracks by artists on independent labels, 0..1.
     pub independent_share_streams: f64,
+    /// Share of streams of tracks the streaming platform owns, 0..1 (empty when it owns
+    /// none).
+    pub platform_share_streams: Option<f64>,
     /// Share of the headline chart's Top 10 entries by local artists, 0..1 (empty for `all`).
     pub local_share_top10: Option<f64>,
     /// Share of the headline chart's Top 100 entries by local artists, 0..1 (empty for `all`).
     pub local_share_top100: Option<f64>,
+    /// Share of the headline chart's entries the streaming platform owns, 0..1 (empty for
+    /// `all` or when it owns none).
+    pub platform_share_chart: Option<f64>,
     /// Shannon entropy (nats) of the genre mix of all the region's streams.
     pub genre_entropy_aggregate: f64,
     /// Mean over active listeners of the Shannon entropy (nats) of their own genre mix.
@@ -86,6 +92,9 @@ pub struct WeekRow {
     /// Share of the tracks shown on slates that are by artists from the listener's region
     /// (local exposure), 0..1; empty when no slate was shown.
     pub local_share_recommendations: Option<f64>,
+    /// Share of the tracks shown on slates that the streaming platform owns, 0..1; empty
+    /// when no slate was shown or it owns none.
+    pub platform_share_recommendations: Option<f64>,
     /// Mean Jensen–Shannon divergence (bits, 0..1) between a slate's genre mix and the
     /// genre mix of the listener's library weighted by plays, over sampled listeners'
     /// slates (one listener in 64).

@@ -56,12 +56,21 @@ impl Run<'_> {
         let (recommended, out, caps) = (&self.recommended, &mut self.out, &self.caps);
         let (compilers, previous, no1s) = (&mut self.compilers, &mut self.previous, &mut self.no1s);
         let mut headline = Vec::with_capacity(scenario.regions.len());
+        let platform = world.has_platform();
         let mut pooled = ChartTurnover::default();
         let (mut pooled_units, mut pooled_organised) = (0.0, 0.0);
         for (r, region) in scenario.regions.iter().enumerate() {
             let mut row = week_row(&key, &region.name, &[r], scratch);
             let headline_index = headline_rules(scenario, r, week);
-            add_recommendation_columns(&mut row, tally, &[r], released, recommended, overlap[r]);
+            add_recommendation_columns(
+                &mut row,
+                tally,
+                &[r],
+                released,
+                recommended,
+                overlap[r],
+                platform,
+            );
             for (k, compiler) in compilers[r].iter_mut().enumerate() {
                 let cap = caps.index_of(compiler.rules().per_user_daily_cap);
                 counted.premium.clear();
@@ -127,6 +136,7 @@ impl Run<'_> {
             released,
             recommended,
             all_overlap,
+            platform,
         );
         pooled.apply(&mut all_row);
         all_row.organised_share_chart =

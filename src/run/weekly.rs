@@ -98,12 +98,14 @@ pub fn week_row(
     scratch.genres.clear();
     scratch.genres.resize(n_genres, 0);
     let labels = &world.catalogue.artists.label;
-    let mut independent = 0u64;
+    let (mut independent, mut platform) = (0u64, 0u64);
     for (t, &s) in streams.iter().enumerate() {
         let artist = tracks.artist[t].index();
         scratch.artists[artist] += s;
-        if labels[artist] == Label::Independent {
-            independent += s;
+        match labels[artist] {
+            Label::Independent => independent += s,
+            Label::Platform => platform += s,
+            Label::Major => {}
         }
         scratch.genres[tracks.genre[t].index()] += s;
     }
@@ -149,8 +151,10 @@ pub fn week_row(
         effective_tracks: effective_number(streams),
         local_share_streams: share(local, total),
         independent_share_streams: share(independent, total),
+        platform_share_streams: world.has_platform().then(|| share(platform, total)),
         local_share_top10: None,
         local_share_top100: None,
+        platform_share_chart: None,
         genre_entropy_aggregate: genre_entropy(&scratch.genres),
         genre_entropy_individual: individual.map(IndividualEntropy::mean),
         catalogue_coverage: share(
@@ -172,6 +176,7 @@ pub fn week_row(
         member_streams_per_account: per_account(member_streams, member_accounts),
         other_streams_per_account: per_account(played - member_streams, others),
         local_share_recommendations: None,
+        platform_share_recommendations: None,
         slate_miscalibration: None,
         slate_diversity: None,
         consumption_overlap: None,
@@ -200,6 +205,14 @@ pub fn add_chart_columns(
     let any = !chart.entries.is_empty();
     row.local_share_top10 = any.then(|| local_entry_share(is_local(10)));
     row.local_share_top100 = any.then(|| local_entry_share(is_local(100)));
+    if any && world.has_platform() {
+        let owned = chart
+            .entries
+            .iter()
+            .filter(|e| crate::policy::is_platform(world, e.track))
+            .count();
+        row.platform_share_chart = Some(owned as f64 / chart.entries.len() as f64);
+    }
     row.no1_track = chart.number_one().map(|t| t.0);
     row.no1_units = chart.entries.first().map(|e| e.units * weight as f64);
 }

@@ -122,6 +122,9 @@ pub enum Label {
     Major,
     /// An independent label or self-released.
     Independent,
+    /// The streaming platform itself, acting as a label (its own catalogue: the seed is a
+    /// video platform's film soundtrack in the music market).
+    Platform,
 }
 
 /// A market with its own listeners, local genres and charts.

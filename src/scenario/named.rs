@@ -130,10 +130,11 @@ pub(super) fn validate_artists(
             let label = match a.label.as_str() {
                 "major" => Label::Major,
                 "independent" => Label::Independent,
+                "platform" => Label::Platform,
                 other => {
                     return Err(c.err(
                         key("label"),
-                        format!("unknown label {other:?}; expected \"major\" or \"independent\""),
+                        format!("unknown label {other:?}; expected \"major\", \"independent\" or \"platform\""),
                     ));
                 }
             };

@@ -45,6 +45,10 @@ pub struct CatalogueParams {
     pub tracks_per_artist: f64,
     /// Share of artists on independent labels (the rest are on majors), in [0, 1].
     pub independent_share: f64,
+    /// Share of generated artists owned by the streaming platform (its own label), in
+    /// [0, 1]; drawn before the independent share, so the rest split as before. 0: none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub platform_share: f64,
     /// Standard deviation of latent appeal (utility units); half comes from the artist and
     /// half from the track, so an artist's tracks resemble each other.
     pub appeal_sd: f64,
@@ -77,6 +81,7 @@ impl Default for CatalogueParams {
             new_tracks_per_week: 60,
             tracks_per_artist: 4.0,
             independent_share: 0.4,
+            platform_share: 0.0,
             appeal_sd: 1.0,
             back_catalogue_max_age_days: 3_650,
             christmas_share: 0.01,

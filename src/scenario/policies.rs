@@ -84,7 +84,7 @@ pub struct RawRule {
     pub alpha: Option<f64>,
     /// `artist_cap`: tracks per artist.
     pub max: Option<i64>,
-    /// `fair_exposure`: `independent` or `long_tail`.
+    /// `fair_exposure`: `independent`, `long_tail` or `platform`.
     pub group: Option<String>,
     /// `fair_exposure`: exposure floor.
     pub min_share: Option<f64>,
@@ -159,6 +159,7 @@ fn rule_keys(rule: &str) -> &'static [&'static str] {
         "local_quota" => &["share", "new_talent_share"],
         "mmr" | "calibrated" => &["lambda"],
         "fair_exposure" => &["group", "min_share", "boost", "max_share"],
+        "self_preferencing" => &["boost", "share"],
         "popularity_discount" => &["alpha"],
         "artist_cap" => &["max"],
         _ => &[],
@@ -397,6 +398,7 @@ fn rule(c: &Check, path: &str, r: &RawRule) -> Result<Rule> {
                 &[
                     ("independent", ExposureGroup::Independent),
                     ("long_tail", ExposureGroup::LongTail),
+                    ("platform", ExposureGroup::Platform),
                 ],
             )?;
             let min_share = share(c, &key("min_share"), r.min_share, 0.0)?;
@@ -416,6 +418,17 @@ fn rule(c: &Check, path: &str, r: &RawRule) -> Result<Rule> {
                 min_share,
                 boost,
                 max_share,
+            }
+        }
+        "self_preferencing" => {
+            let boost = share(c, &key("boost"), r.boost, 0.0)?;
+            let slots = share(c, &key("share"), r.share, 0.0)?;
+            if boost == 0.0 && slots == 0.0 {
+                return Err(c.err(path, "self_preferencing needs boost or share above 0"));
+            }
+            Rule::SelfPreferencing {
+                boost,
+                share: slots,
             }
         }
         "popularity_discount" => {

@@ -87,6 +87,8 @@ pub enum ExposureGroup {
     /// Tracks outside the head: below the top 10% of released tracks by the listener's
     /// region's streams over the last 7 days.
     LongTail,
+    /// Tracks the streaming platform owns (label `platform`).
+    Platform,
 }
 
 /// How a recommender ranks tracks for a listener's slate.
@@ -205,6 +207,15 @@ pub enum Rule {
         /// Most of each slate the group may take through the boost, 0..1.
         max_share: f64,
     },
+    /// The platform favours its own catalogue: a relevance boost for platform-owned
+    /// tracks and/or a share of every slate reserved for them (a `fair_exposure` for the
+    /// platform's label, named for what it is).
+    SelfPreferencing {
+        /// Added to a platform track's relevance (relevance is scaled to 0..1), 0..1.
+        boost: f64,
+        /// Share of each slate given to platform tracks whenever enough exist, 0..1.
+        share: f64,
+    },
     /// Relevance divided by (1 + popularity)^alpha (Fleder & Hosanagar 2009).
     PopularityDiscount {
         /// Discount exponent, 0..=4.
@@ -227,6 +238,7 @@ impl Rule {
         "mmr",
         "calibrated",
         "fair_exposure",
+        "self_preferencing",
         "popularity_discount",
         "artist_cap",
     ];

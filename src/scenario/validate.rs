@@ -198,6 +198,7 @@ fn check_catalogue(c: &Check, raw: &RawScenario) -> Result<()> {
         1_000.0,
     )?;
     c.real_in("catalogue.independent_share", k.independent_share, 0.0, 1.0)?;
+    c.real_in("catalogue.platform_share", k.platform_share, 0.0, 1.0)?;
     c.real_in("catalogue.appeal_sd", k.appeal_sd, 0.0, 10.0)?;
     c.real_in("catalogue.christmas_share", k.christmas_share, 0.0, 1.0)?;
     c.real_in("catalogue.prior_popularity", k.prior_popularity, 0.0, 10.0)?;

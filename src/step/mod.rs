@@ -276,6 +276,7 @@ impl<'a> Simulation<'a> {
             fandoms: &self.fandom_day,
             media: media_today(self.scenario, self.world, day, released),
             browse_positions: self.browse_positions.as_deref(),
+            platform: self.world.has_platform(),
         };
         let genres = self.scenario.genres.len();
         let chunk_size = self.chunk_size;
@@ -526,6 +527,8 @@ struct DayShared<'s> {
     /// Chart position (0-based) for each quantile of a browse draw, with position bias;
     /// `None` for uniform browsing.
     browse_positions: Option<&'s [u8]>,
+    /// Whether the platform owns any artist (its slate share is then counted).
+    platform: bool,
 }
 
 impl DayShared<'_> {
@@ -627,7 +630,7 @@ impl DayShared<'_> {
             );
             if self.scenario.measures.slates {
                 let slates = &mut tally.slates;
-                slates.record_slate(self.world, request.region, &scratch.slate);
+                slates.record_slate(self.world, request.region, &scratch.slate, self.platform);
                 if sampled {
                     slates.record_sample(self.world, &request, &scratch.slate, &mut scratch.policy);
                 }

@@ -88,7 +88,10 @@ impl Catalogue {
                 Some(region) => region,
                 None => RegionId(pick(&region_cdf, &mut rng) as u8),
             };
-            let label = if rng.random_bool(p.independent_share) {
+            // The platform's draw only when it owns artists, so other worlds are unchanged.
+            let label = if p.platform_share > 0.0 && rng.random_bool(p.platform_share) {
+                Label::Platform
+            } else if rng.random_bool(p.independent_share) {
                 Label::Independent
             } else {
                 Label::Major

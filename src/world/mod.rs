@@ -44,6 +44,15 @@ pub struct World {
 }
 
 impl World {
+    /// Whether the streaming platform owns any artist (label `platform`), which is when
+    /// the platform's shares are measured.
+    pub fn has_platform(&self) -> bool {
+        self.catalogue
+            .artists
+            .label
+            .contains(&crate::scenario::Label::Platform)
+    }
+
     /// Generates the world of one replicate; `replicate_key` is that replicate's seed node.
     pub fn generate(scenario: &Scenario, replicate_key: SeedKey) -> Self {
         let key = replicate_key.purpose(Purpose::World);

@@ -15,7 +15,7 @@
 use super::select::{Bound, at_least, at_most, move_to_front, pick_with_bounds, relevance};
 use crate::policy::candidate::{RuleScratch, sort_best_first};
 use crate::policy::extend::SlateContext;
-use crate::policy::facts::is_independent;
+use crate::policy::facts::{is_independent, is_platform};
 use crate::policy::{Candidate, ExposureGroup, SlateRequest};
 
 /// The exposure-fairness rule.
@@ -46,6 +46,7 @@ impl FairExposure {
         let member = move |c: &Candidate| match group {
             ExposureGroup::Independent => is_independent(world, c.track),
             ExposureGroup::LongTail => facts.is_long_tail(region, c.track),
+            ExposureGroup::Platform => is_platform(world, c.track),
         };
         if self.boost > 0.0 {
             relevance(list, &mut scratch.values);

@@ -62,6 +62,12 @@ impl RuleDay {
                 boost: *boost,
                 max_share: *max_share,
             }),
+            Rule::SelfPreferencing { boost, share } => Self::FairExposure(FairExposure {
+                group: ExposureGroup::Platform,
+                min_share: *share,
+                boost: *boost,
+                max_share: 1.0,
+            }),
             Rule::PopularityDiscount { alpha } => {
                 Self::PopularityDiscount(PopularityDiscount { alpha: *alpha })
             }
@@ -80,6 +86,7 @@ impl RuleDay {
             Self::FairExposure(f) => vec![match f.group {
                 ExposureGroup::Independent => Segment::Independent,
                 ExposureGroup::LongTail => Segment::LongTail,
+                ExposureGroup::Platform => Segment::Platform,
             }],
             Self::Custom(rule) => rule.sources().to_vec(),
             _ => Vec::new(),

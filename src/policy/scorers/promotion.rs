@@ -52,7 +52,7 @@ impl PromotionDay {
         let mut total = 0.0;
         for t in first..ctx.released {
             total += match labels[tracks.artist[t].index()] {
-                Label::Major => self.major_weight,
+                Label::Major | Label::Platform => self.major_weight,
                 Label::Independent => 1.0,
             };
             self.campaigns.push(TrackId(t as u32));
