@@ -51,6 +51,8 @@ pub enum Purpose {
     /// stream of its own, so the listening stream stays aligned across policies whose
     /// libraries differ in size).
     LibraryPicks = 5,
+    /// A bot farm's accounts on one day, keyed by farm, day, region and account.
+    Bots = 6,
 }
 
 /// A node of the seed tree: derive children with [`SeedKey::child`], then make a generator.

@@ -50,6 +50,8 @@ pub struct AccountMonth<'a> {
     pub spread: f64,
     /// What each of those paid rights holders this month (for all their accounts).
     pub payment: f64,
+    /// Whether these are a bot farm's accounts (their payouts are what fraud captured).
+    pub bot: bool,
     /// The month's streams by track.
     pub plays: &'a [TrackPlays],
 }
@@ -68,6 +70,8 @@ pub struct Settlement {
     /// The part of the payouts that organised fandom replay captured: each payout's
     /// share earned by organised streams (under the rule's weights).
     pub organised: f64,
+    /// The part of the payouts that bot accounts' streams captured.
+    pub bots: f64,
 }
 
 /// Settles a month of `accounts` under `rules` with `thresholds` (in the simulated
@@ -89,6 +93,7 @@ pub fn settle(
         pool: 0.0,
         unpaid: 0.0,
         organised: 0.0,
+        bots: 0.0,
     };
     // Pass 1: raw streams and unique accounts per artist (for the professional line).
     let mut listeners = vec![0.0; n_artists];
@@ -129,6 +134,7 @@ pub fn settle(
     let mut unallocated = 0.0;
     // Organised streams' part of the pro-rata weights and of the user-centric shares.
     let (mut organised_weight, mut organised_user) = (0.0, 0.0);
+    let (mut bot_weight, mut bot_user) = (0.0, 0.0);
     let mut values: Vec<(usize, f64)> = Vec::new();
     for account in accounts {
         let raw: f64 = account
@@ -164,6 +170,10 @@ pub fn settle(
                 .sum();
             organised_weight += account.accounts * organised;
             organised_user += account.accounts * account.payment * organised / total;
+            if account.bot {
+                bot_weight += account.accounts * total;
+                bot_user += account.accounts * account.payment;
+            }
         } else {
             unallocated += account.accounts * account.payment;
         }
@@ -182,6 +192,9 @@ pub fn settle(
     let organised_pro_rata = out.pool * organised_weight / all;
     let organised_user_centric = organised_user + unallocated * organised_weight / all;
     out.organised = lambda * organised_user_centric + (1.0 - lambda) * organised_pro_rata;
+    let bots_pro_rata = out.pool * bot_weight / all;
+    let bots_user_centric = bot_user + unallocated * bot_weight / all;
+    out.bots = lambda * bots_user_centric + (1.0 - lambda) * bots_pro_rata;
     out
 }
 
@@ -216,6 +229,7 @@ mod tests {
                 accounts: 1.0,
                 spread: 1.0,
                 payment,
+                bot: false,
                 plays,
             })
             .collect()
@@ -399,6 +413,7 @@ mod tests {
                     spread: 1.0,
                     payment: 0.5,
                     plays: &bot,
+                    bot: true,
                 });
             }
             settle(
@@ -422,10 +437,15 @@ mod tests {
                 clean.payout[3] + 0.5,
             ],
         );
+        assert!(
+            (botted.bots - 0.5).abs() < 1e-12,
+            "it captured its own payment"
+        );
         let pro = PayoutRules::builtin("pro_rata").unwrap();
         let (clean, botted) = (run(&pro, false), run(&pro, true));
         // Under pro rata it takes from everyone: artist 0 falls from 8.52 to 13·15/1022.
         assert!((botted.payout[0] - 13.0 * 15.0 / 1022.0).abs() < 1e-12);
+        assert!((botted.bots - 13.0 * 1_000.0 / 1_022.0).abs() < 1e-12);
         assert!(botted.payout[0] < clean.payout[0] / 10.0);
     }
 }

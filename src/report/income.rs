@@ -8,7 +8,7 @@ use crate::plot::payouts::percent;
 use crate::plot::{PlotKind, ResultData, WrittenPlot};
 
 /// The rows of the comparison table: metric, plain name, and how to show its values.
-const ROWS: [(&str, &str, Unit); 9] = [
+const ROWS: [(&str, &str, Unit); 10] = [
     (
         "payout_top10_share",
         "share of payouts to the 10 best-paid artists",
@@ -48,6 +48,11 @@ const ROWS: [(&str, &str, Unit); 9] = [
     (
         "payout_platform_share",
         "share of payouts to the platform's own artists",
+        Unit::Share,
+    ),
+    (
+        "payout_bots_share",
+        "share of payouts captured by bot farms",
         Unit::Share,
     ),
 ];

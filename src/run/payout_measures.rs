@@ -45,6 +45,8 @@ pub struct PayoutMeasures {
     pub payout_organised_share: f64,
     /// Share of the payouts going to artists the streaming platform owns, 0..1.
     pub payout_platform_share: f64,
+    /// Share of the payouts captured by bot farms' streams, 0..1.
+    pub payout_bots_share: f64,
 }
 
 /// The columns of [`PayoutMeasures`] summarised per run, in order: every field but the
@@ -59,6 +61,7 @@ pub const PAYOUT_METRICS: &[&str] = &[
     "payout_living_artists",
     "payout_organised_share",
     "payout_platform_share",
+    "payout_bots_share",
 ];
 
 impl PayoutMeasures {
@@ -74,6 +77,7 @@ impl PayoutMeasures {
             "payout_living_artists" => self.payout_living_artists,
             "payout_organised_share" => self.payout_organised_share,
             "payout_platform_share" => self.payout_platform_share,
+            "payout_bots_share" => self.payout_bots_share,
             _ => return None,
         })
     }
@@ -90,6 +94,7 @@ pub struct PayoutTally {
     /// Money paid to artists from the region that paid it.
     local: f64,
     organised: f64,
+    bots: f64,
     /// Months settled, a partial month counting as its simulated share.
     months: f64,
 }
@@ -117,6 +122,7 @@ impl PayoutTally {
         self.pool += settled.pool;
         self.unpaid += settled.unpaid;
         self.organised += settled.organised;
+        self.bots += settled.bots;
         self.months += months;
     }
 
@@ -178,6 +184,7 @@ impl PayoutTally {
             payout_living_artists: living,
             payout_organised_share: share(self.organised),
             payout_platform_share: share(of_label(Label::Platform)),
+            payout_bots_share: share(self.bots),
         }
     }
 }

@@ -208,7 +208,7 @@ impl Run<'_> {
         for (r, region) in scenario.regions.iter().enumerate() {
             // The region's accounts and their plays, in listener order.
             let mut plays: Vec<TrackPlays> = Vec::new();
-            let mut spans: Vec<(f64, f64, f64, usize, usize)> = Vec::new();
+            let mut spans: Vec<(f64, f64, f64, usize, usize, bool)> = Vec::new();
             for (l, month_plays) in months.iter().enumerate() {
                 if listeners.region()[l].index() != r {
                     continue;
@@ -229,16 +229,43 @@ impl Run<'_> {
                     own * price * region.rights_share * share_of_month,
                     start,
                     plays.len(),
+                    false,
+                ));
+            }
+            // Each bot farm's accounts in the region: as many as it used on its busiest
+            // day, each paying like an account of its kind, their plays spread over them.
+            for (farm, state) in scenario.bot_farms.iter().zip(self.sim.farms()) {
+                let bots = state.accounts[r];
+                if bots == 0 {
+                    continue;
+                }
+                let price = if farm.premium {
+                    region.subscription_price
+                } else {
+                    region.ad_revenue_per_account
+                };
+                let start = plays.len();
+                plays.extend(state.months[r].tracks());
+                spans.push((
+                    weight,
+                    f64::from(bots),
+                    f64::from(bots) * price * region.rights_share * share_of_month,
+                    start,
+                    plays.len(),
+                    true,
                 ));
             }
             let accounts: Vec<AccountMonth<'_>> = spans
                 .iter()
-                .map(|&(accounts, spread, payment, start, end)| AccountMonth {
-                    accounts,
-                    spread,
-                    payment,
-                    plays: &plays[start..end],
-                })
+                .map(
+                    |&(accounts, spread, payment, start, end, bot)| AccountMonth {
+                        accounts,
+                        spread,
+                        payment,
+                        bot,
+                        plays: &plays[start..end],
+                    },
+                )
                 .collect();
             for (k, rules) in scenario.payouts.rules.iter().enumerate() {
                 let thresholds = rules.thresholds(accounts_total);

@@ -84,6 +84,10 @@ pub struct WeekRow {
     pub organised_streams: u64,
     /// Organised replays discarded by the fraud filter.
     pub discarded_streams: u64,
+    /// Bot farms' streams kept by the fraud filter (in `streams`).
+    pub bot_streams: u64,
+    /// Bot farms' streams the fraud filter discarded.
+    pub bot_discarded_streams: u64,
     /// Streams per account this week of fandom members (ordinary, mixed-in and organised;
     /// each of a member's accounts counts); empty when there are no members.
     pub member_streams_per_account: Option<f64>,

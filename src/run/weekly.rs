@@ -117,6 +117,7 @@ pub fn week_row(
 
     let (mut slate, mut all_channels, mut occasions, mut outside) = (0, 0, 0, 0);
     let (mut organised, mut discarded, mut member_streams) = (0, 0, 0);
+    let (mut bots, mut bots_discarded) = (0, 0);
     let (mut member_accounts, mut others) = (0u64, 0u64);
     for &r in regions {
         let channels = &tally.channels;
@@ -127,6 +128,8 @@ pub fn week_row(
         outside += channels.outside[r];
         organised += channels.organised[r];
         discarded += channels.discarded[r];
+        bots += channels.bots[r];
+        bots_discarded += channels.bots_discarded[r];
         member_streams += channels.member_streams[r];
         member_accounts += key.member_accounts[r];
         others += u64::from(world.listeners_by_region[r]) - key.members[r];
@@ -173,6 +176,8 @@ pub fn week_row(
         organised_share_no1: None,
         organised_streams: organised * key.weight,
         discarded_streams: discarded * key.weight,
+        bot_streams: bots * key.weight,
+        bot_discarded_streams: bots_discarded * key.weight,
         member_streams_per_account: per_account(member_streams, member_accounts),
         other_streams_per_account: per_account(played - member_streams, others),
         local_share_recommendations: None,

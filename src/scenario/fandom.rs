@@ -108,6 +108,9 @@ pub struct RawFraudFilter {
     /// First day the filter runs.
     #[serde(default)]
     pub from_day: i64,
+    /// A bot account's plays of one track in a day above which its day may be flagged.
+    #[serde(default)]
+    pub bot_track_day_limit: u32,
 }
 
 fn default_devotion_shape() -> f64 {
@@ -191,6 +194,15 @@ pub struct FraudFilter {
     pub detection: f64,
     /// First day it runs.
     pub from_day: i32,
+    /// A bot account's plays of one track in a day above which the filter may flag the
+    /// account-day (0: any bot account-day may be flagged); staying at or under it is
+    /// the dilution pattern.
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    pub bot_track_day_limit: u32,
+}
+
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
 }
 
 /// Region shares keyed by region name → one share per region (missing regions get 0).
@@ -340,6 +352,7 @@ pub(super) fn validate_fraud_filter(
         Ok(FraudFilter {
             detection: f.detection,
             from_day,
+            bot_track_day_limit: f.bot_track_day_limit,
         })
     })
     .transpose()

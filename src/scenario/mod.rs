@@ -9,6 +9,7 @@
 //! limits the model is built for ([`limits`]) live here. It imports only the foundations
 //! and the chart rules (plain data too), nothing of the model; every layer above reads it.
 
+mod bots;
 mod catalogue_file;
 mod check;
 mod events;
@@ -29,6 +30,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use bots::{BotFarm, MAX_BOT_FARMS};
 pub use events::{Switch, TieIn};
 pub use fandom::{Campaign, Fandom, FraudFilter, Mobilisation};
 pub use named::{NamedArtist, NamedRelease};
@@ -89,6 +91,9 @@ pub struct Scenario {
     pub fandoms: Vec<Fandom>,
     /// The platform's fraud filter, if any.
     pub fraud_filter: Option<FraudFilter>,
+    /// Bot farms streaming fraudsters' tracks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bot_farms: Vec<BotFarm>,
     /// Media tie-ins.
     pub tie_ins: Vec<TieIn>,
     /// Mid-run switches.

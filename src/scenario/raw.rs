@@ -79,6 +79,9 @@ pub struct RawScenario {
     pub fandoms: Vec<RawFandom>,
     /// The platform's fraud filter (`[fraud_filter]`); off when absent.
     pub fraud_filter: Option<RawFraudFilter>,
+    /// Bot farms (`[[bot_farms]]`).
+    #[serde(default)]
+    pub bot_farms: Vec<super::bots::RawBotFarm>,
     /// Media tie-ins (`[[tie_ins]]`).
     #[serde(default)]
     pub tie_ins: Vec<RawTieIn>,

@@ -90,6 +90,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
     )?;
     let fandoms = validate_fandoms(c, &raw.fandoms, &artists, &releases, &regions, days)?;
     let fraud_filter = validate_fraud_filter(c, raw.fraud_filter.as_ref(), days)?;
+    let bot_farms = super::bots::validate_bot_farms(c, &raw.bot_farms, &regions)?;
     let tie_ins = validate_tie_ins(c, &raw.tie_ins, &releases, &fandoms, &regions, days)?;
     let resolve = |name: &str| {
         custom_rules
@@ -137,6 +138,7 @@ fn validate_with(raw: RawScenario, c: &Check<'_>) -> Result<Scenario> {
         releases,
         fandoms,
         fraud_filter,
+        bot_farms,
         tie_ins,
         switches,
         branch_day,

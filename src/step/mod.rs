@@ -15,6 +15,7 @@
 //! shape of a listener's state and of the day's track terms is the policy layer's
 //! (`policy::listener`, re-exported here); their updates live in this module.
 
+mod bots;
 mod choice;
 mod fandom;
 mod heard;
@@ -70,6 +71,11 @@ pub struct Simulation<'a> {
     week_genres: Vec<u32>,
     chunk_size: usize,
     logs: Vec<DayLog>,
+    /// Bot farms, in scenario order.
+    farms: Vec<bots::FarmState>,
+    /// Human streams per region so far this week, when the bot farms last streamed.
+    farm_seen: Vec<u64>,
+    bots_key: SeedKey,
     week: Tally,
     published: Vec<Vec<u32>>,
     decay: Decay,
@@ -135,6 +141,11 @@ impl<'a> Simulation<'a> {
             decay: Decay::new(scenario),
             tables: PlayTables::new(scenario),
             listening_key: replicate_key.purpose(Purpose::Listening),
+            farms: (0..scenario.bot_farms.len())
+                .map(|i| bots::FarmState::new(scenario, world, i))
+                .collect(),
+            farm_seen: vec![0; scenario.regions.len()],
+            bots_key: replicate_key.purpose(Purpose::Bots),
             recommender_key: replicate_key.purpose(Purpose::Recommender),
             fandom_key: replicate_key.purpose(Purpose::Fandom),
             picks_key: replicate_key.purpose(Purpose::LibraryPicks),
@@ -170,6 +181,12 @@ impl<'a> Simulation<'a> {
     /// with [`Simulation::week_tally`].
     pub fn close_week(&mut self) {
         self.week.absorb_week(&mut self.logs);
+        self.farm_seen.fill(0);
+    }
+
+    /// The bot farms (their months' plays and accounts, for settlement).
+    pub fn farms(&self) -> &[bots::FarmState] {
+        &self.farms
     }
 
     /// Counters of the last closed chart week.
@@ -197,8 +214,9 @@ impl<'a> Simulation<'a> {
         &self.months
     }
 
-    /// Empties every listener's month, once it has been settled.
+    /// Empties every listener's and farm's month, once it has been settled.
     pub fn start_month(&mut self) {
+        self.farms.iter_mut().for_each(bots::FarmState::start_month);
         self.months.par_iter_mut().for_each(MonthPlays::clear);
     }
 
@@ -316,9 +334,48 @@ impl<'a> Simulation<'a> {
                 },
             );
 
+        if !self.farms.is_empty() {
+            self.stream_bots(day);
+        }
         let played = self.week.absorb_day(&mut self.logs);
         self.market.record_day(day, played);
         self.day += 1;
+    }
+}
+
+impl Simulation<'_> {
+    /// The bot farms' streams of `day`, after the listeners'.
+    fn stream_bots(&mut self, day: i32) {
+        let so_far = bots::human_streams(&self.logs, self.scenario.regions.len());
+        let today: Vec<u64> = so_far
+            .iter()
+            .zip(&self.farm_seen)
+            .map(|(now, before)| now - before)
+            .collect();
+        self.farm_seen = so_far;
+        let filter = match &self.scenario.fraud_filter {
+            Some(f) if day >= f.from_day => (f.detection as f32, f.bot_track_day_limit),
+            _ => (0.0, 0),
+        };
+        let settle = self.scenario.payouts.on();
+        let key = self.bots_key.child(day as u64);
+        for (i, (farm, state)) in self
+            .scenario
+            .bot_farms
+            .iter()
+            .zip(&mut self.farms)
+            .enumerate()
+        {
+            state.stream_day(
+                farm,
+                key.child(i as u64),
+                day,
+                &today,
+                filter,
+                settle,
+                &mut self.logs[0],
+            );
+        }
     }
 }
 

@@ -67,6 +67,11 @@ pub struct ChannelCounts {
     /// `[region]` every stream played by fandom members (ordinary, mixed-in and organised,
     /// discarded included).
     pub member_streams: Vec<u64>,
+    /// `[region]` bot farms' streams kept by the fraud filter (they are in the per-track
+    /// counts, not in `streams`).
+    pub bots: Vec<u64>,
+    /// `[region]` bot farms' streams the fraud filter discarded.
+    pub bots_discarded: Vec<u64>,
 }
 
 impl ChannelCounts {
@@ -79,6 +84,8 @@ impl ChannelCounts {
             organised: vec![0; n_regions],
             discarded: vec![0; n_regions],
             member_streams: vec![0; n_regions],
+            bots: vec![0; n_regions],
+            bots_discarded: vec![0; n_regions],
         }
     }
 
@@ -91,6 +98,8 @@ impl ChannelCounts {
             (&mut self.organised, &other.organised),
             (&mut self.discarded, &other.discarded),
             (&mut self.member_streams, &other.member_streams),
+            (&mut self.bots, &other.bots),
+            (&mut self.bots_discarded, &other.bots_discarded),
         ];
         for (mine, theirs) in pairs {
             for (a, b) in mine.iter_mut().zip(theirs) {
@@ -107,6 +116,8 @@ impl ChannelCounts {
         self.organised.fill(0);
         self.discarded.fill(0);
         self.member_streams.fill(0);
+        self.bots.fill(0);
+        self.bots_discarded.fill(0);
     }
 }
 
